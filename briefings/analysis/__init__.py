@@ -1,0 +1,1 @@
+"""Korean text analysis: sentences, morphemes, company and theme tags, people and quotes."""

@@ -1,0 +1,250 @@
+"""The `briefings` command line: a thin layer over briefings.archive.Archive.
+
+bot/cli.py adds the commands that need chat SDKs or the scheduler (run, check-config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from briefings.archive import Archive, QueryError, SearchResult
+from briefings.errors import BriefingsError
+from briefings.models import Article
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify by display width: Hangul and other wide characters take two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 0)
+
+
+def _json(data: Any) -> None:
+    _out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def article_brief(article: Article) -> dict[str, Any]:
+    """The stable, machine-readable summary of an article used by search and digests."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "published": article.published.iso() if article.published else None,
+        "published_precision": article.published.precision if article.published else None,
+        "outlet": article.outlet,
+        "url": article.url,
+        "companies": article.company_ids,
+        "themes": article.theme_ids,
+        "summary": article.summary,
+    }
+
+
+def _open(args: argparse.Namespace) -> Archive:
+    return Archive.open(args.config, args.db)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    archive = _open(args)
+    paths = [Path(p) for p in args.paths]
+    try:
+        show_bar = sys.stderr.isatty() and not args.json
+        with Progress(transient=True, disable=not show_bar) as bar:
+            task = bar.add_task("ingesting", total=None)
+            report = archive.ingest(paths, lambda done, total: bar.update(task, completed=done, total=total))
+    finally:
+        archive.close()
+    if args.json:
+        _json({"counts": report.counts, "items": [vars(i) for i in report.items]})
+    else:
+        for item in report.items:
+            if item.status == "rejected":
+                _err(f"rejected: {item.source}: {item.reason}")
+            elif item.status == "duplicate":
+                _out(f"duplicate: {item.source} ({item.reason})")
+            elif args.verbose:
+                _out(f"{item.status}: {item.source} → {item.article_id}")
+        _out(report.summary_line())
+    return 1 if report.rejected else 0
+
+
+def _date_label(article: Article) -> str:
+    return article.published.iso() if article.published else "date unknown"
+
+
+def print_search(result: SearchResult, archive: Archive) -> None:
+    page = result.page
+    for note in result.notes:
+        _out(f"note: {note}")
+    if not page.hits:
+        _out(f"nothing found for {result.query!r}" + (" with these filters" if result.companies or result.themes
+                                                       or result.since or result.until else ""))
+        return
+    tax = archive.taxonomy
+    for n, hit in enumerate(page.hits, start=page.offset + 1):
+        a = hit.article
+        companies = ", ".join(tax.company_name(c) for c in a.company_ids) or "-"
+        _out(f"{n:>3}. [{a.id}] {a.title}")
+        _out(f"     {_date_label(a)} · {a.outlet or 'outlet unknown'} · {companies}")
+        if a.summary:
+            _out(f"     {a.summary[0]}")
+    if page.has_more:
+        _out(f"more results: --offset {page.offset + page.limit}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    archive = _open(args)
+    try:
+        result = archive.search(args.query, args.company or [], args.theme or [], args.since, args.until,
+                                args.limit, args.offset)
+        if args.json:
+            _json({"query": result.query, "filters": {
+                "companies": result.companies, "themes": result.themes,
+                "since": result.since, "until": result.until},
+                "offset": result.page.offset, "has_more": result.page.has_more, "notes": result.notes,
+                "results": [article_brief(h.article) for h in result.page.hits]})
+        else:
+            print_search(result, archive)
+    finally:
+        archive.close()
+    return 0
+
+
+def _show_text(article: Article, archive: Archive) -> None:
+    tax = archive.taxonomy
+    _out(f"{article.title}" + ("  (derived title)" if article.title_derived else ""))
+    _out(f"id {article.id} · {_date_label(article)}"
+         + (f" {article.published_time}" if article.published_time else "")
+         + (f" ({article.published.precision} precision)" if article.published else "")
+         + f" · {article.outlet or 'outlet unknown'}")
+    if article.reporter.name or article.reporter.email:
+        _out(f"reporter: {article.reporter.name or '?'} {article.reporter.email or ''}".rstrip())
+    _out(f"source: {article.source} · ingested {article.ingested_at}")
+    _out()
+    for para in article.paragraphs:
+        prefix = {"subhead": "## ", "caption": "[caption] "}.get(para.kind, "")
+        _out(prefix + para.text)
+    _out()
+    _out("companies:")
+    for tag in article.companies:
+        words = sorted({e.text for e in tag.evidence})
+        _out(f"  {tax.company_name(tag.company)}: {tag.mentions} mentions in paragraphs {tag.paragraphs}"
+             f" (+{len(tag.inherited_paragraphs)} by section); matched {', '.join(words)}")
+    _out("themes:")
+    for tag in article.themes:
+        words = sorted({e.text for e in tag.evidence})
+        _out(f"  {tax.theme_label(tag.theme)} ({tag.theme}) score {tag.score}: {', '.join(words)}")
+    if article.people:
+        _out("people: " + "; ".join(f"{p.name} {p.role or ''}"
+                                    + (f" ({tax.company_name(p.company)})" if p.company else "")
+                                    for p in article.people))
+    for quote in article.quotes:
+        _out(f'quote: {quote.speaker or "unattributed"}: "{quote.text}"')
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    archive = _open(args)
+    try:
+        article = archive.get(args.id)
+        if article is None:
+            _err(f"no article with id {args.id!r}")
+            return 2
+        if args.json:
+            _json(article.to_dict())
+        else:
+            _show_text(article, archive)
+    finally:
+        archive.close()
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    archive = _open(args)
+    try:
+        stats = archive.store.stats()
+        if args.json:
+            _json(stats)
+            return 0
+        tax = archive.taxonomy
+        names = {"company": lambda c: tax.company_name(c) if c in tax.company_ids else c,
+                 "theme": lambda t: f"{tax.theme_label(t)} ({t})" if t in tax.theme_ids else t}
+        _out(f"articles: {stats['articles']['total']}")
+        for section in ("company", "theme", "outlet", "year", "sources"):
+            _out(f"by {section}:")
+            for key, value in stats[section].items():
+                _out(f"  {pad(names.get(section, str)(key), 34)} {value:>6}")
+    finally:
+        archive.close()
+    return 0
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
+    parser.add_argument("--config", help="config folder (default: $BRIEFINGS_CONFIG_DIR or ./config)")
+    parser.add_argument("--db", help="archive file (default: from briefings.yaml, or $BRIEFINGS_DB)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add article files and folders to the archive")
+    p.add_argument("paths", nargs="+", help=".txt .md .html .json .jsonl files or folders")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("search", help="full-text search, newest first")
+    p.add_argument("query", help="words, \"a phrase\", company names in any form")
+    p.add_argument("--company", action="append", help="only articles tagged with this company (repeatable)")
+    p.add_argument("--theme", action="append", help="only articles tagged with this theme (repeatable)")
+    p.add_argument("--since", help="YYYY-MM-DD, YYYY-MM, YYYY or 7d/2w/3m/1y")
+    p.add_argument("--until", help="YYYY-MM-DD, YYYY-MM or YYYY")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("show", help="one article: clean text, metadata, tags with their evidence")
+    p.add_argument("id", help="article id (or a unique prefix of 4+ characters)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("stats", help="counts by company, theme, outlet and year")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+    return parser, sub
+
+
+def run(argv: list[str] | None, parser: argparse.ArgumentParser) -> int:
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # Output piped into `head` and closed: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except QueryError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except BriefingsError as exc:
+        _err(f"error: {exc}")
+        return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, _ = build_parser()
+    return run(argv, parser)

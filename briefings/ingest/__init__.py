@@ -1,0 +1,1 @@
+"""From files to archived articles: decode, read, clean, analyse, store."""

@@ -1,0 +1,145 @@
+"""Read supported files into raw articles: plain lines plus whatever fields the format states."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefings.errors import RejectedInput
+from briefings.ingest.decoding import decode_bytes
+from briefings.ingest.html import read_html
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
+JSON_FIELDS = ("title", "body", "url", "published", "outlet")
+
+
+@dataclass
+class RawArticle:
+    """One article as read, before cleaning. `source` names it for reports (path, or path#N)."""
+
+    source: str
+    lines: list[str]
+    raw_bytes_hash: str
+    fmt: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    site_name: str | None = None
+    captions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReadOutcome:
+    articles: list[RawArticle]
+    rejected: list[RejectedInput]
+    encoding: str
+
+
+def iter_input_files(paths: list[Path]) -> Iterator[Path]:
+    """Files under the given paths, sorted, supported suffixes only (explicit files always)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def read_file(path: Path, data: bytes, raw_hash: str) -> ReadOutcome:
+    source = str(path)
+    text, encoding = decode_bytes(data, source)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise RejectedInput(source, "empty: no text (whitespace only)")
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        fields = read_html(text)
+        art = RawArticle(source, fields.lines, raw_hash, "html", title=fields.title, url=fields.url,
+                         published=fields.published, site_name=fields.site_name, captions=fields.captions)
+        return ReadOutcome([art], [], encoding)
+    if suffix == ".json":
+        return _read_json_document(source, text, raw_hash, encoding)
+    if suffix == ".jsonl":
+        return _read_json_lines(source, text, raw_hash, encoding)
+    lines = text.splitlines()
+    title = None
+    if suffix == ".md":
+        lines, title = _strip_markdown(lines)
+    return ReadOutcome([RawArticle(source, lines, raw_hash, suffix.lstrip(".") or "txt", title=title)], [],
+                       encoding)
+
+
+def _strip_markdown(lines: list[str]) -> tuple[list[str], str | None]:
+    title = None
+    out = []
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
+            if title is None and stripped.startswith("# "):
+                title = heading
+                continue
+            out.append(heading)
+            continue
+        out.append(stripped.replace("**", "").replace("__", ""))
+    return out, title
+
+
+def _hash_json(obj: object) -> str:
+    """A record's identity inside a multi-article file, independent of its position."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _article_from_object(source: str, obj: object, raw_hash: str) -> RawArticle:
+    if not isinstance(obj, dict):
+        raise RejectedInput(source, f"expected a JSON object, got {type(obj).__name__}")
+    body = obj.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise RejectedInput(source, "missing or empty 'body' field")
+    values = {}
+    for name in ("title", "url", "published", "outlet"):
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str):
+            raise RejectedInput(source, f"field '{name}' must be a string")
+        values[name] = value.strip() if isinstance(value, str) and value.strip() else None
+    return RawArticle(source, body.splitlines(), raw_hash, "json", **values)
+
+
+def _read_json_document(source: str, text: str, raw_hash: str, encoding: str) -> ReadOutcome:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RejectedInput(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    items = doc if isinstance(doc, list) else [doc]
+    articles, rejected = [], []
+    for n, item in enumerate(items, start=1):
+        item_source = source if len(items) == 1 else f"{source}#{n}"
+        item_hash = raw_hash if len(items) == 1 else _hash_json(item)
+        try:
+            articles.append(_article_from_object(item_source, item, item_hash))
+        except RejectedInput as exc:
+            rejected.append(exc)
+    return ReadOutcome(articles, rejected, encoding)
+
+
+def _read_json_lines(source: str, text: str, raw_hash: str, encoding: str) -> ReadOutcome:
+    articles, rejected = [], []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        item_source = f"{source}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rejected.append(RejectedInput(item_source, f"invalid JSON at column {exc.colno}: {exc.msg}"))
+            continue
+        try:
+            articles.append(_article_from_object(item_source, obj, _hash_json(obj)))
+        except RejectedInput as exc:
+            rejected.append(exc)
+    return ReadOutcome(articles, rejected, encoding)

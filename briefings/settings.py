@@ -1,0 +1,45 @@
+"""Process settings: where the config folder and the archive are. Secrets are never read here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefings.yamlconf import load_model
+
+CONFIG_DIR_ENV = "BRIEFINGS_CONFIG_DIR"
+DB_ENV = "BRIEFINGS_DB"
+
+
+class ArchiveSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str = "var/archive.sqlite3"
+
+
+class IngestSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_file_bytes: int = Field(default=5_000_000, gt=0)
+    seeds: str = "seeds"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    archive: ArchiveSettings = ArchiveSettings()
+    ingest: IngestSettings = IngestSettings()
+
+
+def config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config folder: an explicit one, else $BRIEFINGS_CONFIG_DIR, else ./config."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get(CONFIG_DIR_ENV, "config"))
+
+
+def load_settings(cfg_dir: Path) -> Settings:
+    path = cfg_dir / "briefings.yaml"
+    settings = load_model(path, Settings) if path.exists() else Settings()
+    if os.environ.get(DB_ENV):
+        settings.archive.path = os.environ[DB_ENV]
+    return settings

@@ -1,0 +1,220 @@
+"""SQLite archive: one file, WAL, versioned migrations, FTS5 over Korean morphemes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from briefings.models import Article
+from briefings.store.base import ArticleFilter, SearchHit, SearchPage
+
+_EPOCH = date(1900, 1, 1)
+_SEQ_BITS = 20
+_MAX_SEQ = (1 << _SEQ_BITS) - 1
+
+
+def day_number(day: date) -> int:
+    return (day - _EPOCH).days + 1
+
+
+def key_range(flt: ArticleFilter) -> tuple[int, int]:
+    """The article-key range a date filter allows (undated articles sit at day 0)."""
+    low = day_number(flt.since) << _SEQ_BITS if flt.since else 0
+    high = (day_number(flt.until) << _SEQ_BITS) | _MAX_SEQ if flt.until else (1 << 62)
+    if flt.since or flt.until:
+        low = max(low, 1 << _SEQ_BITS)
+    return low, high
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("briefings.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SqliteStore:
+    """The embedded default store. One connection per instance; safe for one thread at a time."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        current = self.schema_version()
+        for version, sql in _migrations():
+            if version <= current:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, sql.split(";\n")):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- ingest -------------------------------------------------------------------------------
+    def source_seen(self, source: str) -> tuple[str, str | None] | None:
+        row = self.conn.execute("SELECT raw_hash, article_id FROM sources WHERE source = ?", (source,)).fetchone()
+        return (row["raw_hash"], row["article_id"]) if row else None
+
+    def article_for_raw_hash(self, raw_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT article_id FROM sources WHERE raw_hash = ? AND article_id IS NOT NULL", (raw_hash,)).fetchone()
+        return row["article_id"] if row else None
+
+    def article_for_content(self, content_hash: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row["id"] if row else None
+
+    def _next_key(self, article: Article) -> int:
+        day = day_number(article.published.first_day()) if article.published else 0
+        low = day << _SEQ_BITS
+        row = self.conn.execute("SELECT max(key) FROM articles WHERE key BETWEEN ? AND ?",
+                                (low, low | _MAX_SEQ)).fetchone()
+        return low if row[0] is None else row[0] + 1
+
+    def add_article(self, article: Article, source_key: str, raw_hash: str) -> None:
+        """Store an article, its tags, quotes, index entry and source in one transaction."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            key = self._next_key(article)
+            self.conn.execute(
+                "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, article.id, article.content_hash, article.title,
+                 article.published.iso() if article.published else None, article.outlet, article.ingested_at,
+                 json.dumps(article.to_dict(), ensure_ascii=False)))
+            self.conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
+                                  [(c.company, key, c.mentions) for c in article.companies])
+            self.conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
+                                  [(t.theme, key, t.score) for t in article.themes])
+            self.conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
+                                  [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
+            self.conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
+            self._upsert_source(source_key, raw_hash, article.id, "added")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _upsert_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
+        self.conn.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, datetime('now')) ON CONFLICT(source) DO UPDATE SET"
+            " raw_hash = excluded.raw_hash, article_id = excluded.article_id, status = excluded.status,"
+            " seen_at = excluded.seen_at", (source, raw_hash, article_id, status))
+
+    def record_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._upsert_source(source, raw_hash, article_id, status)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # -- reads --------------------------------------------------------------------------------
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article.from_dict(json.loads(row["doc"]))
+
+    def get(self, article_id: str) -> Article | None:
+        """By full id, or by a unique prefix of at least 4 characters."""
+        article_id = article_id.strip().lower()
+        row = self.conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None and len(article_id) >= 4 and article_id.isalnum():
+            rows = self.conn.execute("SELECT doc FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._article(row) if row else None
+
+    @staticmethod
+    def _filter_sql(flt: ArticleFilter, key_column: str) -> tuple[str, list[object]]:
+        clauses, params = [f"{key_column} BETWEEN ? AND ?"], list(key_range(flt))
+        for company in flt.companies:
+            clauses.append(f"EXISTS (SELECT 1 FROM article_companies c WHERE c.company_id = ?"
+                           f" AND c.article_key = {key_column})")
+            params.append(company)
+        for theme in flt.themes:
+            clauses.append(f"EXISTS (SELECT 1 FROM article_themes t WHERE t.theme_id = ?"
+                           f" AND t.article_key = {key_column})")
+            params.append(theme)
+        return " AND ".join(clauses), params
+
+    def search(self, match: str | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
+        """Newest first. With `match`, FTS leads (CROSS JOIN) so the planner never re-runs MATCH per row."""
+        if match:
+            where, params = self._filter_sql(flt, "article_fts.rowid")
+            sql = (f"SELECT a.doc FROM article_fts CROSS JOIN articles a ON a.key = article_fts.rowid"
+                   f" WHERE article_fts MATCH ? AND {where} ORDER BY article_fts.rowid DESC LIMIT ? OFFSET ?")
+            params = [match, *params]
+        else:
+            where, params = self._filter_sql(flt, "a.key")
+            sql = f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.key DESC LIMIT ? OFFSET ?"
+        rows = self.conn.execute(sql, [*params, limit + 1, offset]).fetchall()
+        hits = [SearchHit(self._article(r)) for r in rows[:limit]]
+        return SearchPage(hits, offset, limit, has_more=len(rows) > limit)
+
+    def articles(self, flt: ArticleFilter, limit: int | None = None) -> list[Article]:
+        where, params = self._filter_sql(flt, "a.key")
+        sql = f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.key DESC LIMIT ?"
+        return [self._article(r) for r in self.conn.execute(sql, [*params, limit if limit else -1])]
+
+    def quotes(self, company: str | None, speaker: str | None, limit: int) -> list[tuple[Article, dict]]:
+        clauses, params = [], []
+        if company:
+            clauses.append("q.company_id = ?")
+            params.append(company)
+        if speaker:
+            clauses.append("q.speaker = ?")
+            params.append(speaker)
+        where = " AND ".join(clauses) or "1"
+        rows = self.conn.execute(
+            f"SELECT a.doc, q.speaker, q.role, q.company_id, q.text FROM quotes q JOIN articles a"
+            f" ON a.key = q.article_key WHERE {where} ORDER BY a.key DESC, q.rowid LIMIT ?", [*params, limit])
+        return [(self._article(r), {"speaker": r["speaker"], "role": r["role"], "company": r["company_id"],
+                                    "text": r["text"]}) for r in rows]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        def counts(sql: str) -> dict[str, int]:
+            return {str(k): v for k, v in self.conn.execute(sql)}
+
+        years = Counter((p or "unknown")[:4] if p else "unknown" for (p,) in
+                        self.conn.execute("SELECT published FROM articles"))
+        return {
+            "articles": {"total": self.count()},
+            "company": counts("SELECT company_id, count(*) FROM article_companies GROUP BY 1 ORDER BY 2 DESC, 1"),
+            "theme": counts("SELECT theme_id, count(*) FROM article_themes GROUP BY 1 ORDER BY 2 DESC, 1"),
+            "outlet": counts(
+                "SELECT coalesce(outlet, 'unknown'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"),
+            "year": dict(sorted(years.items())),
+            "sources": counts("SELECT status, count(*) FROM sources GROUP BY 1 ORDER BY 1"),
+        }
+
+
+def open_store(path: str | Path) -> SqliteStore:
+    return SqliteStore(path)

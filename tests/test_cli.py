@@ -1,0 +1,81 @@
+"""The command line, as a user runs it: output, --json shapes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import CONFIG, ROOT, SEEDS
+
+
+@pytest.fixture
+def cli(seeded_db, tmp_path, capsys):
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--config", str(CONFIG), "--db", str(db), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def test_ingest_reports_counts_and_exit_code(cli, tmp_path):
+    code, out, _ = cli("ingest", str(SEEDS))
+    assert code == 0 and out.strip().endswith("0 added, 5 unchanged, 0 duplicates, 0 rejected")
+    (tmp_path / "bad.txt").write_bytes(b"")
+    code, out, err = cli("ingest", str(tmp_path / "bad.txt"))
+    assert code == 1 and "bad.txt: empty file" in err and "1 rejected" in out
+
+
+def test_ingest_json(cli):
+    code, out, _ = cli("ingest", str(SEEDS), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["counts"]["unchanged"] == 5
+    assert {"source", "status", "article_id", "reason"} <= set(data["items"][0])
+
+
+def test_search_text_and_json(cli):
+    code, out, _ = cli("search", "고객", "--company", "SKT")
+    assert code == 0 and "SK텔레콤" in out and out.lstrip().startswith("1.")
+    code, out, _ = cli("search", "고객", "--company", "SKT", "--json")
+    data = json.loads(out)
+    assert data["filters"]["companies"] == ["skt"]
+    assert set(data["results"][0]) >= {"id", "title", "published", "outlet", "companies", "themes", "summary"}
+    code, out, _ = cli("search", "없는단어입니다")
+    assert code == 0 and "nothing found" in out
+
+
+def test_search_bad_filter_exit_code(cli):
+    code, _, err = cli("search", "고객", "--since", "soon")
+    assert code == 2 and "cannot read the date" in err
+
+
+def test_show_and_stats(cli):
+    _, out, _ = cli("search", "시상식", "--json")
+    article_id = json.loads(out)["results"][0]["id"]
+    code, out, _ = cli("show", article_id[:6])
+    assert code == 0 and "2020 KT인상 시상식" in out and "companies:" in out and "matched" in out
+    code, out, _ = cli("show", article_id, "--json")
+    data = json.loads(out)
+    assert data["id"] == article_id and data["companies"][0]["evidence"]
+    code, _, err = cli("show", "nope")
+    assert code == 2 and "no article" in err
+    code, out, _ = cli("stats", "--json")
+    stats = json.loads(out)
+    assert stats["articles"]["total"] == 5 and stats["company"]["kt"] == 5
+    assert stats["year"] == {"2016": 1, "unknown": 4}
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from briefings.cli import build_parser
+    _, sub = build_parser()
+    from bot.cli import add_bot_commands
+    add_bot_commands(sub)
+    for name in sub.choices:
+        assert re.search(rf"briefings {name}\b", readme), f"README does not document `briefings {name}`"
