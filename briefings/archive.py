@@ -7,9 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
+from briefings.digest.compose import Composer
+from briefings.digest.model import Digest
+from briefings.digest.spec import DigestSpec
 from briefings.errors import BriefingsError
+from briefings.formats import render
 from briefings.ingest.build import ArticleBuilder
 from briefings.ingest.pipeline import Ingestor, IngestReport
 from briefings.models import Article
@@ -17,6 +22,7 @@ from briefings.search import parse_query
 from briefings.settings import Settings, config_dir, load_settings
 from briefings.store import ArticleFilter, SearchPage, open_store
 from briefings.store.base import ArchiveStore
+from briefings.templating import TemplateSet
 
 _RELATIVE = re.compile(r"^(\d{1,4})\s*(d|w|m|y|일|주|개월|년)$", re.IGNORECASE)
 
@@ -141,3 +147,16 @@ class Archive:
 
     def get(self, article_id: str) -> Article | None:
         return self.store.get(article_id)
+
+    # -- digests ------------------------------------------------------------------------------
+    def check_spec(self, spec: DigestSpec) -> DigestSpec:
+        """Resolve company and theme names to ids; unknown ones are a QueryError."""
+        return spec.model_copy(update={"companies": self.resolve_companies(spec.companies),
+                                       "themes": self.resolve_themes(spec.themes)})
+
+    def compose_digest(self, spec: DigestSpec, last_delivery: datetime | None = None) -> Digest:
+        return Composer(self.store, self.taxonomy).compose(self.check_spec(spec), self.clock(), last_delivery)
+
+    def render_digest(self, digest: Digest, fmt: str, templates: TemplateSet | None = None,
+                      thread: bool = False) -> list[dict[str, Any]]:
+        return render(digest, fmt, templates or TemplateSet(), thread=thread)

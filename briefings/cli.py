@@ -14,7 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from briefings.archive import Archive, QueryError, SearchResult
+from pydantic import ValidationError
+
+from briefings.archive import Archive, QueryError, SearchResult, parse_date_bound
 from briefings.errors import BriefingsError
 from briefings.models import Article
 
@@ -195,6 +197,39 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from briefings.digest.spec import DigestSpec
+    from briefings.templating import TemplateSet
+
+    archive = _open(args)
+    try:
+        window = args.window
+        if args.since:
+            today = archive.clock().date()
+            start = parse_date_bound(args.since, end=False, today=today)
+            window = f"{start.isoformat()}..{today.isoformat()}"
+        try:
+            spec = DigestSpec(group=args.group, companies=args.company or [], themes=args.theme or [],
+                              window=window, max_stories=args.max_stories, language=args.lang,
+                              include_keywords=args.include or [], exclude_keywords=args.exclude or [])
+        except ValidationError as exc:
+            raise QueryError("; ".join(e["msg"] for e in exc.errors())) from None
+        digest = archive.compose_digest(spec)
+        templates = TemplateSet(Path(args.templates)) if args.templates else None
+        payloads = archive.render_digest(digest, args.format, templates, thread=args.thread)
+    finally:
+        archive.close()
+    if args.json:
+        _json(payloads if args.format in ("slack", "discord") else {"digest": digest.to_dict(), "messages": payloads})
+    else:
+        for n, payload in enumerate(payloads):
+            if n:
+                _out("\n" + "─" * 40)
+            _out(payload["text"] if "text" in payload and "blocks" not in payload else json.dumps(
+                payload, ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
     parser.add_argument("--config", help="config folder (default: $BRIEFINGS_CONFIG_DIR or ./config)")
@@ -222,6 +257,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("id", help="article id (or a unique prefix of 4+ characters)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("digest", help="preview a digest of the archive in any output format")
+    p.add_argument("--group", choices=["theme", "company", "grid"], default="theme")
+    p.add_argument("--company", action="append", help="include this company (repeatable; default all)")
+    p.add_argument("--theme", action="append", help="include this theme (repeatable; default all)")
+    p.add_argument("--since", help="start of the window (YYYY-MM-DD, YYYY-MM, YYYY, 7d…); ends today")
+    p.add_argument("--window", default="all", help="all (default), 7d, 'last 7 days' or YYYY-MM-DD..YYYY-MM-DD")
+    p.add_argument("--include", action="append", help="keep only articles containing this keyword")
+    p.add_argument("--exclude", action="append", help="leave out articles containing this keyword")
+    p.add_argument("--max-stories", type=int, default=5, help="stories per section (default 5)")
+    p.add_argument("--lang", choices=["ko", "en"], default="ko", help="language of labels")
+    p.add_argument("--format", choices=["slack", "discord", "markdown", "text", "html"], default="text")
+    p.add_argument("--templates", help="folder of templates overriding the shipped ones")
+    p.add_argument("--thread", action="store_true", help="mark follow-up messages for a thread")
+    p.add_argument("--json", action="store_true", help="the raw payloads (Slack blocks, Discord embeds)")
+    p.set_defaults(handler=cmd_digest)
 
     p = sub.add_parser("stats", help="counts by company, theme, outlet and year")
     p.add_argument("--json", action="store_true")

@@ -175,3 +175,12 @@ def test_rejected_input_carries_source_and_reason():
 ])
 def test_other_languages_decode(text, encoding):
     assert decode_bytes(text.encode(encoding), "x")[0] == text
+
+
+def test_a_paragraph_about_advertising_is_not_an_ad(empty, tmp_path):
+    text = ("광고 시장 회복세\n광고 시장이 회복세를 보이고 있다고 KT나스미디어가 밝혔다. 디지털 광고 매출이 늘었다.\n"
+            "[광고] 최저가 특가\n")
+    report = empty.ingest([write(tmp_path / "ad.txt", text)])
+    article = empty.get(report.items[0].article_id)
+    assert article.body_paragraphs[0].text.startswith("광고 시장이 회복세를")
+    assert all("최저가" not in p.text for p in article.paragraphs)

@@ -78,3 +78,16 @@ def index_terms(text: str) -> list[str]:
         prev_end = tok.start + tok.len
         prev_alnum = alnum
     return terms
+
+
+_PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
+
+
+def morphemes(text: str) -> list[str]:
+    """Every morpheme but punctuation, lower-cased (particles and endings included)."""
+    if not text.strip():
+        return []
+    analyser = kiwi()
+    with _LOCK:
+        tokens = analyser.tokenize(text)
+    return [t.form.lower() for t in tokens if t.tag.split("-")[0] not in _PUNCT_TAGS]

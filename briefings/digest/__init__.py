@@ -1,0 +1,1 @@
+"""Digests: a spec (from YAML), a neutral digest object, and its composition from the archive."""
