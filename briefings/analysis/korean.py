@@ -54,13 +54,17 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def index_terms(text: str) -> list[str]:
-    """Content morphemes, lower-cased; adjacent Latin/number pieces joined ("5"+"G" → "5g")."""
+def _tokens(text: str) -> list:
     if not text.strip():
         return []
     analyser = kiwi()
     with _LOCK:
-        tokens = analyser.tokenize(text)
+        return analyser.tokenize(text)
+
+
+def index_terms(text: str) -> list[str]:
+    """Content morphemes, lower-cased; adjacent Latin/number pieces joined ("5"+"G" → "5g")."""
+    tokens = _tokens(text)
     terms: list[str] = []
     prev_end = -1
     prev_alnum = False
@@ -85,9 +89,4 @@ _PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 
 def morphemes(text: str) -> list[str]:
     """Every morpheme but punctuation, lower-cased (particles and endings included)."""
-    if not text.strip():
-        return []
-    analyser = kiwi()
-    with _LOCK:
-        tokens = analyser.tokenize(text)
-    return [t.form.lower() for t in tokens if t.tag.split("-")[0] not in _PUNCT_TAGS]
+    return [t.form.lower() for t in _tokens(text) if t.tag.split("-")[0] not in _PUNCT_TAGS]
