@@ -24,22 +24,20 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Ingest the seed folder (idempotent), then report the archive."""
-    from pathlib import Path
+    import asyncio
+    import logging
 
-    from briefings.archive import Archive
+    from bot.app import run_bot
 
-    archive = Archive.open(args.config, args.db)
-    try:
-        report = archive.ingest([Path(archive.settings.ingest.seeds)])
-        sys.stdout.write(f"seeds: {report.summary_line()}\n")
-    finally:
-        archive.close()
-    return core_cli.cmd_stats(argparse.Namespace(config=args.config, db=args.db, json=False))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    return asyncio.run(run_bot(args.config, args.db, force_console=args.console))
 
 
 def add_bot_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the bot: scheduler plus every chat adapter with credentials")
+    p.add_argument("--console", action="store_true", help="also (or only) chat in this terminal")
     p.set_defaults(handler=cmd_run)
     p = sub.add_parser("check-config", help="validate every YAML file in the config folder")
     p.set_defaults(handler=cmd_check_config)

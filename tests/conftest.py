@@ -61,3 +61,29 @@ def by_source(archive: Archive, name: str):
         if Path(article.source).name == name:
             return article
     raise AssertionError(f"no article from {name}")
+
+
+SYLLABLES = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허기니"
+NOUNS = ["요금제", "로밍", "위성", "드론", "반도체", "보안", "클라우드", "메타버스", "로봇", "배터리", "스마트팜",
+         "헬스케어", "교육", "금융", "게임", "음악", "영상", "광고", "물류", "에너지", "자율주행", "양자", "우주"]
+
+
+def distinct_articles(folder: Path, count: int, noise: list[str] | None = None, name: str = "many.jsonl") -> Path:
+    """A JSONL file of `count` KT articles that tell different stories (so none cluster together)."""
+    import json
+    noise = noise or [""]
+    records = []
+    for n in range(count):
+        a, b, c = (NOUNS[(n * k + j) % 23] for k, j in ((1, 0), (7, 3), (11, 5)))
+        # two made-up product names unique to this article ("가나다", "라마바"…)
+        d = "".join(SYLLABLES[(n // 30 ** i) % 30] for i in range(3))
+        e = "".join(SYLLABLES[(n * 7 + i) % 30] for i in range(3)) + "플러스"
+        extra = noise[n % len(noise)]
+        body = (f"KT가 {a}·{b}·{c}·{d}·{e} 신상품을 {extra} 공개했다. 고객만족과 고객 중심 전략의 {n}번째 사례다.")
+        if n % 7 == 0 and len(noise) > 1:
+            body += " " + ("아주 긴 문단이다 " * 1300)  # > 10,000 characters
+        records.append({"title": f"{extra} {d} {a}·{b}·{c} " + ("길다 " * (60 if n % 5 == 0 and len(noise) > 1 else 0)),
+                        "body": body, "published": f"2026-11-{(n % 20) + 1:02d}", "outlet": extra[:20] or "연합뉴스"})
+    path = folder / name
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    return path

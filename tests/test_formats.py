@@ -9,7 +9,7 @@ import pytest
 
 from briefings.digest.spec import DigestSpec
 from briefings.formats import available
-from tests.conftest import open_archive
+from tests.conftest import distinct_articles, open_archive
 
 HOSTILE = ["@everyone 긴급", "<!channel> 공지", "<!here|here> *굵게* _기울임_ `코드` ~~취소~~",
            "<@123456789> <@&987654321> <#555> [링크](http://evil.example) &amp; <script>",
@@ -19,20 +19,7 @@ HOSTILE = ["@everyone 긴급", "<!channel> 공지", "<!here|here> *굵게* _기�
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    records = []
-    nouns = ["요금제", "로밍", "위성", "드론", "반도체", "보안", "클라우드", "메타버스", "로봇", "배터리", "스마트팜",
-             "헬스케어", "교육", "금융", "게임", "음악", "영상", "광고", "물류", "에너지", "자율주행", "양자", "우주"]
-    for n in range(40):
-        noise = HOSTILE[n % len(HOSTILE)]
-        a, b, c = nouns[n % 23], nouns[(n * 7 + 3) % 23], nouns[(n * 11 + 5) % 23]
-        body = (f"{a} {b} {c} 분야에서 KT가 {noise} 고객만족 서비스를 발표했다. {b}와 {c}의 결합이 핵심이다. "
-                f"고객 중심 전략의 {n}번째 사례다.")
-        if n % 7 == 0:
-            body += " " + ("아주 긴 문단이다 " * 1300)  # > 10,000 characters
-        records.append({"title": f"{noise} {a}·{b}·{c} " + ("길다 " * (60 if n % 5 == 0 else 0)), "body": body,
-                        "published": f"2026-11-{(n % 20) + 1:02d}", "outlet": noise[:20]})
-    path = folder / "hostile.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    path = distinct_articles(folder, 40, HOSTILE, "hostile.jsonl")
     archive = open_archive(folder / "h.sqlite3")
     report = archive.ingest([path])
     assert report.counts["added"] == 40, report.rejected

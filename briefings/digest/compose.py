@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from briefings.analysis.korean import morphemes
+from briefings.analysis.korean import index_terms, morphemes
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.digest.model import Digest, Grid, GridCell, Section, Story, SummaryLine
 from briefings.digest.spec import DigestSpec, Period, resolve_window
@@ -69,7 +69,8 @@ def cluster(articles: list[Article]) -> list[list[Article]]:
     """Group articles that tell one story (several outlets), newest story first."""
     groups: list[tuple[set[str], list[Article]]] = []
     for article in sorted(articles, key=_sort_key, reverse=True):
-        terms = set(morphemes(" ".join([article.title, *article.summary[:1]])))
+        # content words only: particles and endings would make any two Korean sentences look alike
+        terms = set(index_terms(" ".join([article.title, *article.summary[:1]])))
         for seen, members in groups:
             if terms and len(terms & seen) / len(terms | seen) >= SAME_STORY:
                 members.append(article)
@@ -79,7 +80,7 @@ def cluster(articles: list[Article]) -> list[list[Article]]:
     return [members for _, members in groups]
 
 
-def _story(members: list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:
+def story_from(members: list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:
     lead = members[0]
     summary = lead.company_summaries.get(company, lead.summary) if company else lead.summary
     unknown = "출처 미상" if lang == "ko" else "outlet unknown"
@@ -144,7 +145,7 @@ class Composer:
             keys = [(c, self.taxonomy.company_name(c, lang), lambda a, c=c: c in a.company_ids, c)
                     for c in company_ids]
         for key, label, member, company in keys:
-            stories = [_story(m, self.taxonomy, lang, company) for m in cluster([a for a in articles if member(a)])]
+            stories = [story_from(m, self.taxonomy, lang, company) for m in cluster([a for a in articles if member(a)])]
             if not stories:
                 continue
             shown = stories[: spec.max_stories]

@@ -67,6 +67,7 @@ class Digest:
     grid: Grid | None = None
     empty: bool = False
     empty_message: str = ""
+    notes: list[str] = field(default_factory=list)  # free lines (help, explanations, quotes)
     headline: str = ""  # rendered by the headline template
     footer: str = ""  # rendered by the footer template
     generated_at: str = ""

@@ -52,6 +52,7 @@ def _fields(section) -> list[dict[str, Any]]:
 
 def embeds_for(digest: Digest) -> list[dict[str, Any]]:
     description = escape(digest.empty_message) if digest.empty else ""
+    description += "\n".join(escape(n) for n in digest.notes)
     if digest.grid:
         description += "```\n" + "\n".join(grid_rows(digest.grid)).replace("`", "'") + "\n```"
     embeds = [{"title": truncate(digest.headline, MAX_TITLE), "description": truncate(description, MAX_DESCRIPTION),

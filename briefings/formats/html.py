@@ -25,6 +25,7 @@ def render(digest: Digest, **_: Any) -> list[dict[str, Any]]:
     out = [f'<article class="briefing" lang="{digest.language}">', f"<h1>{digest.headline}</h1>"]
     if digest.empty:
         out.append(f"<p>{escape(digest.empty_message)}</p>")
+    out += [f"<p>{escape(n)}</p>" for n in digest.notes]
     if digest.grid:
         grid = digest.grid
         out.append("<table><tr><th></th>" + "".join(f"<th>{escape(n)}</th>" for _, n in grid.themes) + "</tr>")

@@ -40,6 +40,9 @@ def render(digest: Digest, **_: Any) -> list[dict[str, Any]]:
     lines = [f"# {digest.headline}", ""]
     if digest.empty:
         lines.append(escape(digest.empty_message))
+    lines += [f"{escape(n)}  " for n in digest.notes]
+    if digest.notes:
+        lines.append("")
     if digest.grid:
         lines += [*grid_table(digest), ""]
     for section in digest.sections:

@@ -50,6 +50,14 @@ def blocks_for(digest: Digest) -> list[list[dict[str, Any]]]:
     groups: list[list[dict[str, Any]]] = [[_header(digest.headline)]]
     if digest.empty:
         groups[0].append(_section(escape(digest.empty_message)))
+    if digest.notes:
+        notes, current = [], ""
+        for note in map(escape, digest.notes):  # pack lines into as few section blocks as fit
+            if current and len(current) + len(note) + 1 > MAX_SECTION:
+                notes.append(current)
+                current = ""
+            current = f"{current}\n{note}" if current else note
+        groups[0].extend(_section(n) for n in [*notes, current] if n)
     if digest.grid:
         table = "\n".join(grid_rows(digest.grid))
         groups[0].append(_section("```" + escape(truncate(table, MAX_SECTION - 6)) + "```"))

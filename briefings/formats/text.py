@@ -17,6 +17,9 @@ def render(digest: Digest, **_: Any) -> list[dict[str, Any]]:
     lines = [digest.headline, ""]
     if digest.empty:
         lines.append(clean_text(digest.empty_message))
+    lines += [clean_text(n) for n in digest.notes]
+    if digest.notes:
+        lines.append("")
     if digest.grid:
         lines += [*grid_rows(digest.grid), ""]
     for section in digest.sections:

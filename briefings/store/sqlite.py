@@ -11,6 +11,7 @@ from pathlib import Path
 
 from briefings.models import Article
 from briefings.store.base import ArticleFilter, SearchHit, SearchPage
+from briefings.store.ledger import SqliteLedger
 
 _EPOCH = date(1900, 1, 1)
 _SEQ_BITS = 20
@@ -39,7 +40,7 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteStore:
+class SqliteStore(SqliteLedger):
     """The embedded default store. One connection per instance; safe for one thread at a time."""
 
     def __init__(self, path: str | Path):

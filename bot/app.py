@@ -1,0 +1,101 @@
+"""`briefings run`: one asyncio loop with the scheduler and every adapter that has credentials."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.channels import load_channels
+from bot.config_check import check_config_dir
+from bot.console import ConsoleAdapter
+from bot.credentials import Credentials
+from bot.delivery import ArchiveWorker, Deliverer
+from bot.scheduler import build_scheduler
+from briefings.archive import Archive
+from briefings.commands import CommandContext, Commands
+from briefings.settings import config_dir
+
+log = logging.getLogger("briefings.bot")
+
+
+async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_console: bool = False,
+                  creds: Credentials | None = None, clock: Callable[[], datetime] | None = None,
+                  stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
+                  stop: asyncio.Event | None = None) -> int:
+    clock = clock or (lambda: datetime.now(UTC))
+    creds = creds or Credentials.from_env()
+    folder = config_dir(cfg_dir)
+    problems = check_config_dir(folder)
+    if problems:  # never start half-configured
+        for problem in problems:
+            stderr.write(f"{problem}\n")
+        stderr.write(f"not starting: {len(problems)} problem(s) in {folder}\n")
+        return 2
+    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+    try:
+        seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
+        stdout.write(f"archive: {seeds.summary_line()} (seeds)\n")
+        config = await worker.call(lambda a: load_channels(folder / "channels.yaml", a.taxonomy))
+        digests = {c.name: c.digest for c in config.channels}
+        commands = await worker.call(lambda a: Commands(CommandContext(a, digests, clock=clock)))
+        stop = stop or asyncio.Event()
+        posters: dict = {}
+        tasks: list[asyncio.Task] = []
+        closers = []
+        if creds.slack:
+            from bot.slack_adapter import SlackAdapter
+            slack = SlackAdapter(creds, worker, commands)
+            posters["slack"] = slack
+            tasks.append(asyncio.create_task(slack.run(), name="slack"))
+            closers.append(slack.close)
+        if creds.discord:
+            from bot.discord_adapter import DiscordAdapter
+            discord = DiscordAdapter(creds, worker, commands, config)
+            posters["discord"] = discord
+            tasks.append(asyncio.create_task(discord.run(), name="discord"))
+            closers.append(discord.close)
+        console = None
+        if force_console or not posters:
+            console = ConsoleAdapter(worker, commands, stdout, stdin)
+            posters["console"] = console
+        deliverer = Deliverer(worker, config, posters, clock)
+        preview = Deliverer(worker, config, posters, clock, ledger_prefix="console:")
+
+        async def deliver(channel, slot):
+            if channel.platform in posters:
+                await deliverer.deliver(channel, slot)
+            elif console is not None:  # no credentials for it: print the digest instead
+                await preview.deliver(channel, slot, poster_platform="console")
+            else:
+                log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
+
+        scheduler = build_scheduler(config, deliver, clock)
+        scheduler.start()
+        for job in scheduler.get_jobs():
+            stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
+        if console is not None:
+            tasks.append(asyncio.create_task(console.run(), name="console"))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        stopper = asyncio.create_task(stop.wait(), name="stop")
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception():
+                log.error("adapter %s stopped: %r", task.get_name(), task.exception())
+        scheduler.shutdown(wait=False)
+        for close in closers:
+            await close()
+        for task in [*tasks, stopper]:
+            task.cancel()
+        return 0
+    finally:
+        worker.close()

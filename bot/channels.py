@@ -1,0 +1,126 @@
+"""config/channels.yaml: where digests go and when. Validated whole, every problem reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from briefings.analysis.taxonomy import Taxonomy
+from briefings.digest.spec import DigestSpec
+from briefings.errors import ConfigError, ConfigProblem
+from briefings.templating import TemplateSet
+from briefings.yamlconf import problems_from_validation, read_yaml
+
+DEFAULT_TIMEZONE = "Asia/Seoul"
+
+
+class ChannelSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    platform: Literal["slack", "discord", "console"]
+    workspace: str | None = None  # Slack team id (informational; one bot token per workspace)
+    guild: str | None = None  # Discord guild id
+    channel: str = Field(min_length=1)  # Slack channel id, Discord channel id, or a console label
+    schedule: str  # five-field cron: minute hour day month weekday
+    timezone: str = DEFAULT_TIMEZONE
+    digest: DigestSpec = DigestSpec()
+    templates: str | None = None  # folder, relative to the config folder
+    thread: bool = False  # follow-up messages of a long digest go in the first one's thread
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger.from_crontab(self.schedule, timezone=ZoneInfo(self.timezone))
+
+    @property
+    def destination(self) -> tuple[str, str | None, str]:
+        return (self.platform, self.workspace or self.guild, self.channel)
+
+
+class ChannelsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    misfire_grace_seconds: int = Field(default=900, ge=1, le=86400)
+    channels: list[dict] = []
+
+
+class ChannelConfig:
+    def __init__(self, channels: list[ChannelSpec], misfire_grace_seconds: int, folder: Path):
+        self.channels = channels
+        self.misfire_grace_seconds = misfire_grace_seconds
+        self.folder = folder
+
+    def templates_for(self, channel: ChannelSpec) -> TemplateSet:
+        return TemplateSet(self.folder / channel.templates) if channel.templates else TemplateSet()
+
+    def by_name(self) -> dict[str, ChannelSpec]:
+        return {c.name: c for c in self.channels}
+
+
+def _semantic_problems(spec: ChannelSpec, taxonomy: Taxonomy, folder: Path, where) -> list[ConfigProblem]:
+    problems = []
+    try:
+        ZoneInfo(spec.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(where(("timezone",), f"unknown timezone {spec.timezone!r}"))
+    else:
+        try:
+            spec.trigger()
+        except ValueError as exc:
+            problems.append(where(("schedule",), f"bad cron line {spec.schedule!r}: {exc}"))
+    for n, company in enumerate(spec.digest.companies):
+        if taxonomy.resolve_company(company) is None:
+            problems.append(where(("digest", "companies", n), f"unknown company {company!r}"))
+    for n, theme in enumerate(spec.digest.themes):
+        if taxonomy.resolve_theme(theme) is None:
+            problems.append(where(("digest", "themes", n), f"unknown theme {theme!r}"))
+    if spec.templates:
+        path = folder / spec.templates
+        if not path.is_dir():
+            problems.append(where(("templates",), f"template folder not found: {path}"))
+        else:
+            try:
+                TemplateSet(path)
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+    return problems
+
+
+def load_channels(path: Path, taxonomy: Taxonomy) -> ChannelConfig:
+    """Read and check channels.yaml; raise ConfigError listing every problem found."""
+    doc = read_yaml(path)
+    data = doc.data or {}
+    try:
+        top = ChannelsFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation(doc, exc)) from None
+    problems: list[ConfigProblem] = []
+    valid: list[ChannelSpec] = []
+    seen_names: dict[str, int] = {}
+    seen_destinations: dict[tuple, int] = {}
+    for index, raw in enumerate(top.channels):
+        label = str(raw.get("name", f"#{index + 1}")) if isinstance(raw, dict) else f"#{index + 1}"
+
+        def where(loc: tuple, message: str, index: int = index, label: str = label) -> ConfigProblem:
+            return ConfigProblem(str(path), doc.line_of(("channels", index, *loc)), label, message)
+
+        try:
+            spec = ChannelSpec.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                problems.append(where(loc, f"{'.'.join(map(str, loc))}: {err['msg']}"))
+            continue
+        problems += _semantic_problems(spec, taxonomy, path.parent, where)
+        if spec.name in seen_names:
+            problems.append(where(("name",), f"duplicate channel name (also entry {seen_names[spec.name] + 1})"))
+        if spec.destination in seen_destinations:
+            problems.append(where(("channel",), f"duplicate channel: {spec.platform} {spec.channel} is also entry "
+                                                f"{seen_destinations[spec.destination] + 1}"))
+        seen_names.setdefault(spec.name, index)
+        seen_destinations.setdefault(spec.destination, index)
+        valid.append(spec)
+    if problems:
+        raise ConfigError(problems)
+    return ChannelConfig(valid, top.misfire_grace_seconds, path.parent)

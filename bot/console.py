@@ -1,0 +1,57 @@
+"""The console adapter: commands typed at a prompt, digests printed as they fire.
+
+What `make run` starts on a fresh machine (no chat credentials). Input is read on a thread so
+the scheduler keeps running while the prompt waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any, TextIO
+
+from bot.channels import ChannelSpec
+from bot.delivery import ArchiveWorker
+from briefings.commands import Commands
+from briefings.formats import render
+from briefings.templating import TemplateSet
+
+PROMPT = "briefings> "
+
+
+class ConsoleAdapter:
+    def __init__(self, worker: ArchiveWorker, commands: Commands, out: TextIO = sys.stdout,
+                 inp: TextIO = sys.stdin):
+        self.worker = worker
+        self.commands = commands
+        self.out = out
+        self.inp = inp
+        self.templates = TemplateSet()
+
+    def write(self, text: str) -> None:
+        self.out.write(text if text.endswith("\n") else text + "\n")
+        self.out.flush()
+
+    async def answer(self, line: str) -> str:
+        reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
+        return render(reply.digest, "text", self.templates)[0]["text"]
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.write("briefings console — type `help` (Korean or English commands), `quit` to leave.")
+        while True:
+            self.out.write(PROMPT)
+            self.out.flush()
+            line = await loop.run_in_executor(None, self.inp.readline)
+            if not line:  # end of input
+                return
+            line = line.strip()
+            if line in ("quit", "exit", "q"):
+                return
+            if line:
+                self.write(await self.answer(line))
+
+    async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
+                   resume: bool) -> str:
+        self.write(f"\n[scheduled digest · {channel.name}]\n{payload['text']}")
+        return key

@@ -1,0 +1,49 @@
+"""Secrets and endpoints from the environment only. Never read from YAML, never logged."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = SLACK_API_DEFAULT
+    slack_port: int = 3000
+    discord_token: str | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Credentials:
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        return cls(
+            slack_bot_token=get("SLACK_BOT_TOKEN"), slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_api_url=get("SLACK_API_URL") or SLACK_API_DEFAULT, slack_port=int(get("SLACK_PORT") or 3000),
+            discord_token=get("DISCORD_TOKEN"), discord_api_url=get("DISCORD_API_URL"),
+            discord_gateway_url=get("DISCORD_GATEWAY_URL"))
+
+    @property
+    def slack(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+
+    @property
+    def discord(self) -> bool:
+        return bool(self.discord_token)
+
+    def __repr__(self) -> str:  # secrets never reach a log line
+        shown = {f.name: ("***" if "token" in f.name or "secret" in f.name else getattr(self, f.name))
+                 for f in fields(self)}
+        return f"Credentials({', '.join(f'{k}={v!r}' for k, v in shown.items() if v)})"
+
+    __str__ = __repr__

@@ -1,0 +1,209 @@
+"""The bot's commands, platform-neutral: parse arguments, answer with a Digest to render.
+
+Adapters (Slack, Discord, console) only translate a platform's request into `run(name, args)` and
+render the returned Reply with the platform's format module. Errors in a user's arguments come
+back as a Reply with `error=True`, never as an exception.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from briefings.archive import Archive, QueryError
+from briefings.digest.compose import rule_verdict, story_from
+from briefings.digest.model import Digest, Section
+from briefings.digest.spec import DigestSpec
+from briefings.errors import BriefingsError
+
+PAGE_SIZE = 5
+HELP = {
+    "brief": ("brief COMPANY [THEME]", "brief KT · brief SKT ai_dx",
+              "회사의 최신 브리핑 / latest briefing for a company"),
+    "news": ("news QUERY [company] [theme] [since] [page]", "news 고객 KT · news \"5G 요금제\" since=30d",
+             "아카이브 검색 (최신순) / search the archive, newest first"),
+    "theme": ("theme THEME [company]", "theme esg · theme 고객 중심 LGU+",
+              "테마별 기업 비교 / a theme across companies"),
+    "grid": ("grid [period]", "grid · grid 30d", "기업 × 테마 현황과 증감 / company × theme grid with change"),
+    "quotes": ("quotes COMPANY|PERSON", "quotes KT · quotes 박정호", "누가 무엇을 말했나 / who said what"),
+    "why": ("why ARTICLE", "why b2731e1b", "태그와 다이제스트 규칙의 근거 / why an article is tagged so"),
+    "digest": ("digest [CHANNEL]", "digest · digest daily-kr", "채널 다이제스트 미리보기 / preview a channel's digest"),
+    "help": ("help", "help", "명령 안내 / this help"),
+}
+COMMANDS = tuple(HELP)
+
+
+@dataclass
+class Reply:
+    digest: Digest
+    ephemeral: bool = True
+    error: bool = False
+
+
+@dataclass
+class CommandContext:
+    archive: Archive
+    channel_digests: dict[str, DigestSpec] = field(default_factory=dict)  # configured channels by name
+    language: str = "ko"
+    clock: Callable[[], datetime] = datetime.now
+
+
+def _note(title: str, lines: list[str], lang: str, error: bool = False) -> Reply:
+    return Reply(Digest(title, "", lang, [], notes=lines), ephemeral=True, error=error)
+
+
+def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
+    """'news "5G 요금제" KT since=7d' → ('news', ['5G 요금제', 'KT'], {'since': '7d'})."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()  # an unbalanced quote is still a query, not an error
+    if not words:
+        return "help", [], {}
+    positional, named = [], {}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if sep and key.isidentifier() and value:
+            named[key.lower()] = value
+        else:
+            positional.append(word)
+    return words[0].lower().lstrip("/"), positional, named
+
+
+class Commands:
+    def __init__(self, ctx: CommandContext):
+        self.ctx = ctx
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.language
+
+    def run_text(self, text: str) -> Reply:
+        name, positional, named = parse_text(text)
+        return self.run(name, positional, named)
+
+    def run(self, name: str, positional: list[str] | None = None, named: dict[str, str] | None = None) -> Reply:
+        positional, named = positional or [], named or {}
+        handler = getattr(self, f"cmd_{name}", None) if name in COMMANDS else None
+        if handler is None:
+            return _note("알 수 없는 명령 / unknown command", [f"'{name[:40]}' — `help` 로 명령을 확인하세요."],
+                         self.lang, error=True)
+        try:
+            return handler(positional, named)
+        except (QueryError, BriefingsError, ValueError) as exc:
+            usage = HELP[name][0]
+            return _note(f"{name}: 입력 오류 / bad input", [str(exc), f"사용법 / usage: {usage}"], self.lang,
+                         error=True)
+
+    # -- the commands -------------------------------------------------------------------------
+    def cmd_help(self, positional: list[str], named: dict[str, str]) -> Reply:
+        lines = [f"{usage} — {what}  (예/e.g. {example})" for usage, example, what in HELP.values()]
+        return _note("briefings 명령 / commands", lines, self.lang)
+
+    def _company(self, text: str) -> str:
+        return self.ctx.archive.resolve_companies([text])[0]
+
+    def cmd_brief(self, positional: list[str], named: dict[str, str]) -> Reply:
+        if not positional and "company" not in named:
+            raise QueryError("회사를 지정하세요 / name a company")
+        company = self._company(named.get("company") or positional[0])
+        theme = named.get("theme") or (" ".join(positional[1:]) if len(positional) > 1 else None)
+        spec = DigestSpec(group="company", companies=[company], themes=[theme] if theme else [], max_stories=5,
+                          language=self.lang, title=f"{self.ctx.archive.taxonomy.company_name(company, self.lang)} "
+                          + ("브리핑" if self.lang == "ko" else "briefing"))
+        digest = self.ctx.archive.compose_digest(spec)
+        quotes = self.ctx.archive.store.quotes(company, None, 3)
+        digest.notes = [f"“{q['text']}” — {q['speaker'] or '?'} {q['role'] or ''} ({a.id})" for a, q in quotes]
+        return Reply(digest, ephemeral=False)
+
+    def cmd_news(self, positional: list[str], named: dict[str, str]) -> Reply:
+        query = named.get("query") or (positional[0] if positional else "")
+        rest = positional[1:]
+        archive = self.ctx.archive
+        companies = [named["company"]] if "company" in named else []
+        themes = [named["theme"]] if "theme" in named else []
+        for word in rest:  # optional positional filters: a company or a theme, in any order
+            if archive.taxonomy.resolve_company(word):
+                companies.append(word)
+            elif archive.taxonomy.resolve_theme(word):
+                themes.append(word)
+            else:
+                query = f"{query} {word}"
+        page = max(int(named.get("page", "1")), 1) if named.get("page", "1").isdigit() else 1
+        result = archive.search(query, companies, themes, named.get("since"), named.get("until"),
+                                limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        stories = [story_from([h.article], archive.taxonomy, self.lang, None) for h in result.page.hits]
+        title = f"'{query.strip()[:60]}' 검색 결과" if self.lang == "ko" else f"Results for '{query.strip()[:60]}'"
+        digest = Digest(title, f"page {page}", self.lang, [])
+        if stories:
+            digest.sections.append(Section("results", title, stories, [], len(stories)))
+        else:
+            digest.empty, digest.empty_message = True, "검색 결과가 없습니다 / nothing found"
+        digest.notes = list(result.notes)
+        if result.page.has_more:
+            digest.notes.append(f"다음 페이지 / next page: news {shlex.quote(query.strip())} page={page + 1}")
+        return Reply(digest)
+
+    def cmd_theme(self, positional: list[str], named: dict[str, str]) -> Reply:
+        archive = self.ctx.archive
+        companies = [named["company"]] if "company" in named else []
+        words = list(positional)
+        if not companies and len(words) > 1 and archive.taxonomy.resolve_company(words[-1]):
+            companies.append(words.pop())
+        theme = named.get("theme") or " ".join(words)
+        if not theme:
+            raise QueryError("테마를 지정하세요 / name a theme: " + ", ".join(archive.taxonomy.theme_ids))
+        spec = DigestSpec(group="company", themes=[theme], companies=companies, language=self.lang, max_stories=3,
+                          title=archive.taxonomy.theme_label(archive.resolve_themes([theme])[0], self.lang))
+        return Reply(archive.compose_digest(spec), ephemeral=False)
+
+    def cmd_grid(self, positional: list[str], named: dict[str, str]) -> Reply:
+        period = named.get("period") or (positional[0] if positional else "all")
+        spec = DigestSpec(group="grid", window=period, language=self.lang, max_stories=2)
+        return Reply(self.ctx.archive.compose_digest(spec), ephemeral=False)
+
+    def cmd_quotes(self, positional: list[str], named: dict[str, str]) -> Reply:
+        who = named.get("who") or " ".join(positional)
+        if not who:
+            raise QueryError("회사나 사람을 지정하세요 / name a company or a person")
+        archive = self.ctx.archive
+        company = archive.taxonomy.resolve_company(who)
+        found = archive.store.quotes(company, None if company else who, 10)
+        lines = [f"“{q['text']}” — {q['speaker'] or '?'} {q['role'] or ''} · "
+                 f"{a.published.iso() if a.published else '날짜 미상'} · {a.title[:40]} ({a.id})" for a, q in found]
+        return _note(f"{who} 발언 / quotes", lines or ["발언을 찾지 못했습니다 / no quotes found"], self.lang)
+
+    def cmd_why(self, positional: list[str], named: dict[str, str]) -> Reply:
+        if not positional:
+            raise QueryError("기사 ID를 지정하세요 / give an article id")
+        archive = self.ctx.archive
+        article = archive.get(positional[0])
+        if article is None:
+            raise QueryError(f"기사 {positional[0][:20]!r} 를 찾을 수 없습니다 / no such article")
+        tax = archive.taxonomy
+        lines = [f"{article.title} ({article.id})"]
+        for tag in article.companies:
+            words = ", ".join(sorted({e.text for e in tag.evidence}))
+            name = tax.company_name(tag.company)
+            lines.append(f"기업 {name}: {tag.mentions}회 언급 [{words}], 문단 {tag.paragraphs}")
+        for tag in article.themes:
+            words = ", ".join(sorted({e.text for e in tag.evidence}))
+            lines.append(f"테마 {tax.theme_label(tag.theme)}: 점수 {tag.score} [{words}]")
+        for channel, spec in self.ctx.channel_digests.items():
+            reasons = rule_verdict(article, spec, tax) or ["no filters: every article is taken"]
+            lines.append(f"다이제스트 {channel}: " + "; ".join(reasons))
+        return _note("분류 근거 / why", lines, self.lang)
+
+    def cmd_digest(self, positional: list[str], named: dict[str, str]) -> Reply:
+        channels = self.ctx.channel_digests
+        if not channels:
+            raise QueryError("설정된 채널이 없습니다 / no channels are configured")
+        name = positional[0] if positional else next(iter(channels))
+        if name not in channels:
+            raise QueryError(f"알 수 없는 채널 {name!r} (known: {', '.join(channels)})")
+        spec = channels[name]
+        if spec.window == "since-last":
+            spec = spec.model_copy(update={"window": "7d"})  # a preview never moves the ledger
+        return Reply(self.ctx.archive.compose_digest(spec), ephemeral=True)
