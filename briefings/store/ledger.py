@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Literal
+
+from briefings.store.transactions import Transactional
 
 Start = Literal["new", "resume", "done"]
 
 
-class SqliteLedger:
+class SqliteLedger(Transactional):
     """Mixed into SqliteStore; uses its `conn`."""
-
-    conn: sqlite3.Connection
-
-    def _write(self, sql: str, params: tuple) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute(sql, params)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def begin_delivery(self, channel: str, slot: datetime, now: datetime) -> Start:
         """'new' (claimed now), 'resume' (an earlier run stopped part-way) or 'done' (posted)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = self.conn.execute("SELECT status FROM deliveries WHERE channel = ? AND slot = ?",
-                                    (channel, slot.isoformat())).fetchone()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status FROM deliveries WHERE channel = ? AND slot = ?",
+                               (channel, slot.isoformat())).fetchone()
             if row is None:
-                self.conn.execute(
-                    "INSERT INTO deliveries(channel, slot, status, started_at) VALUES (?, ?, 'posting', ?)",
-                    (channel, slot.isoformat(), now.isoformat()))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+                conn.execute("INSERT INTO deliveries(channel, slot, status, started_at) VALUES (?, ?, 'posting', ?)",
+                             (channel, slot.isoformat(), now.isoformat()))
         if row is None:
             return "new"
         return "done" if row[0] == "posted" else "resume"
@@ -47,12 +31,14 @@ class SqliteLedger:
         return {part: ref for part, ref in rows}
 
     def record_part(self, channel: str, slot: datetime, part: int, ref: str, now: datetime) -> None:
-        self._write("INSERT INTO delivery_parts VALUES (?, ?, ?, ?, ?)",
-                    (channel, slot.isoformat(), part, ref, now.isoformat()))
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO delivery_parts VALUES (?, ?, ?, ?, ?)",
+                         (channel, slot.isoformat(), part, ref, now.isoformat()))
 
     def finish_delivery(self, channel: str, slot: datetime, now: datetime) -> None:
-        self._write("UPDATE deliveries SET status = 'posted', finished_at = ? WHERE channel = ? AND slot = ?",
-                    (now.isoformat(), channel, slot.isoformat()))
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'posted', finished_at = ? WHERE channel = ? AND slot = ?",
+                         (now.isoformat(), channel, slot.isoformat()))
 
     def last_delivered(self, channel: str) -> datetime | None:
         row = self.conn.execute("SELECT max(slot) FROM deliveries WHERE channel = ? AND status = 'posted'",

@@ -63,15 +63,10 @@ class SqliteStore(SqliteLedger):
         for version, sql in _migrations():
             if version <= current:
                 continue
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction() as conn:
                 for statement in filter(str.strip, sql.split(";\n")):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {version}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         self.conn.close()
@@ -99,27 +94,22 @@ class SqliteStore(SqliteLedger):
 
     def add_article(self, article: Article, source_key: str, raw_hash: str) -> None:
         """Store an article, its tags, quotes, index entry and source in one transaction."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as conn:
             key = self._next_key(article)
-            self.conn.execute(
+            conn.execute(
                 "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, article.id, article.content_hash, article.title,
                  article.published.iso() if article.published else None, article.outlet, article.ingested_at,
                  json.dumps(article.to_dict(), ensure_ascii=False)))
-            self.conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
-                                  [(c.company, key, c.mentions) for c in article.companies])
-            self.conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
-                                  [(t.theme, key, t.score) for t in article.themes])
-            self.conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
-                                  [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
-            self.conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
+            conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
+                             [(c.company, key, c.mentions) for c in article.companies])
+            conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
+                             [(t.theme, key, t.score) for t in article.themes])
+            conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
+                             [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
+            conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
             self._upsert_source(source_key, raw_hash, article.id, "added")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def _upsert_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
         self.conn.execute(
@@ -128,13 +118,8 @@ class SqliteStore(SqliteLedger):
             " seen_at = excluded.seen_at", (source, raw_hash, article_id, status))
 
     def record_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             self._upsert_source(source, raw_hash, article_id, status)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     # -- reads --------------------------------------------------------------------------------
     @staticmethod
