@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from briefings.archive import Archive, QueryError, SearchResult, parse_date_bound
 from briefings.errors import BriefingsError
 from briefings.models import Article
+from briefings.textwidth import pad
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -29,12 +29,6 @@ def _out(text: str = "") -> None:
 
 def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
-
-
-def pad(text: str, width: int) -> str:
-    """Left-justify by display width: Hangul and other wide characters take two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - shown, 0)
 
 
 def _json(data: Any) -> None:

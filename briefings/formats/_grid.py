@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from briefings.digest.model import Grid
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, size: int) -> str:
-    return text + " " * max(size - width(text), 0)
+from briefings.textwidth import pad, width
 
 
 def cell_text(count: int, change: int | None) -> str:
