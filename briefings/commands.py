@@ -131,7 +131,8 @@ class Commands:
                 themes.append(word)
             else:
                 query = f"{query} {word}"
-        page = max(int(named.get("page", "1")), 1) if named.get("page", "1").isdigit() else 1
+        page_text = named.get("page", "1")
+        page = max(int(page_text), 1) if page_text.isdigit() else 1
         result = archive.search(query, companies, themes, named.get("since"), named.get("until"),
                                 limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         stories = [story_from([h.article], archive.taxonomy, self.lang, None) for h in result.page.hits]
