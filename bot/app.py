@@ -17,7 +17,7 @@ from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, due_slot
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.settings import config_dir
@@ -69,17 +69,25 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         preview = Deliverer(worker, config, posters, clock, ledger_prefix="console:")
 
         async def deliver(channel, slot):
-            if channel.platform in posters:
-                await deliverer.deliver(channel, slot)
-            elif console is not None:  # no credentials for it: print the digest instead
-                await preview.deliver(channel, slot, poster_platform="console")
-            else:
-                log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
+            try:
+                if channel.platform in posters:
+                    await deliverer.deliver(channel, slot)
+                elif console is not None:  # no credentials for it: print the digest instead
+                    await preview.deliver(channel, slot, poster_platform="console")
+                else:
+                    log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
+            except Exception as exc:  # the ledger keeps what was posted; a restart in the grace window resumes
+                log.error("digest %s for %s failed: %r", channel.name, slot.isoformat(), exc)
 
         scheduler = build_scheduler(config, deliver, clock)
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
+        # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
+        # if it is still within the grace window; the ledger skips what is already done.
+        catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
+                     for channel in config.channels
+                     if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]
         if console is not None:
             tasks.append(asyncio.create_task(console.run(), name="console"))
         loop = asyncio.get_running_loop()
@@ -94,7 +102,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         scheduler.shutdown(wait=False)
         for close in closers:
             await close()
-        for task in [*tasks, stopper]:
+        for task in [*tasks, *catch_ups, stopper]:
             task.cancel()
         return 0
     finally:

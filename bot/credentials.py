@@ -16,6 +16,7 @@ class Credentials:
     slack_signing_secret: str | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     slack_port: int = 3000
+    slack_host: str = "0.0.0.0"  # HTTP mode listens here; Slack (or a proxy) must reach it
     discord_token: str | None = None
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
@@ -30,6 +31,7 @@ class Credentials:
             slack_bot_token=get("SLACK_BOT_TOKEN"), slack_app_token=get("SLACK_APP_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_api_url=get("SLACK_API_URL") or SLACK_API_DEFAULT, slack_port=int(get("SLACK_PORT") or 3000),
+            slack_host=get("SLACK_HOST") or "0.0.0.0",
             discord_token=get("DISCORD_TOKEN"), discord_api_url=get("DISCORD_API_URL"),
             discord_gateway_url=get("DISCORD_GATEWAY_URL"))
 

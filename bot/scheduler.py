@@ -16,19 +16,23 @@ from bot.channels import ChannelConfig, ChannelSpec
 Deliver = Callable[[ChannelSpec, datetime], Awaitable[None]]
 
 
-def latest_slot(channel: ChannelSpec, now: datetime, grace_seconds: int) -> datetime:
-    """The most recent scheduled time at or before `now`, within the grace window, in UTC.
-
-    APScheduler 3 does not tell a job its scheduled time, so the job derives it from its own
-    trigger. A run with no slot inside the grace window is a manual run, keyed by its minute.
-    """
+def due_slot(channel: ChannelSpec, now: datetime, grace_seconds: int) -> datetime | None:
+    """The most recent scheduled time at or before `now` and within the grace window, in UTC."""
     trigger = channel.trigger()
     slot = trigger.get_next_fire_time(None, now - timedelta(seconds=grace_seconds))
     if slot is None or slot > now:
-        return now.replace(second=0, microsecond=0).astimezone(UTC)
+        return None
     while (following := trigger.get_next_fire_time(slot, slot + timedelta(seconds=1))) and following <= now:
         slot = following
     return slot.astimezone(UTC)
+
+
+def latest_slot(channel: ChannelSpec, now: datetime, grace_seconds: int) -> datetime:
+    """The slot a job run posts for. APScheduler 3 does not tell a job its scheduled time, so the
+    job derives it from its own trigger; a run with no slot in the grace window is keyed by its minute.
+    """
+    slot = due_slot(channel, now, grace_seconds)
+    return slot or now.replace(second=0, microsecond=0).astimezone(UTC)
 
 
 def build_scheduler(config: ChannelConfig, deliver: Deliver, clock: Callable[[], datetime],

@@ -49,6 +49,26 @@ def seeded(seeded_db: Path, tmp_path: Path) -> Archive:
 
 
 @pytest.fixture
+def archive_worker(seeded_db: Path, tmp_path: Path):
+    """A private seeded archive behind the bot's single archive thread."""
+    from bot.delivery import ArchiveWorker
+    db = tmp_path / "worker.sqlite3"
+    shutil.copy(seeded_db, db)
+    worker = ArchiveWorker(lambda: open_archive(db))
+    yield worker
+    worker.close()
+
+
+def write_channels(folder: Path, entries: str, grace: int = 900):
+    """A channels.yaml with these entries (YAML list items), loaded against the shipped taxonomy."""
+    from bot.channels import load_channels
+    from briefings.analysis.taxonomy import load_taxonomy
+    path = folder / "channels.yaml"
+    path.write_text(f"misfire_grace_seconds: {grace}\nchannels:\n{entries}", encoding="utf-8")
+    return load_channels(path, load_taxonomy(CONFIG))
+
+
+@pytest.fixture
 def empty(tmp_path: Path) -> Archive:
     archive = open_archive(tmp_path / "empty.sqlite3")
     yield archive

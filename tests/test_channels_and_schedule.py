@@ -14,11 +14,11 @@ import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from bot.channels import load_channels
-from bot.delivery import ArchiveWorker, Deliverer
+from bot.delivery import Deliverer
 from bot.scheduler import build_scheduler, latest_slot
 from briefings.analysis.taxonomy import load_taxonomy
 from briefings.errors import ConfigError
-from tests.conftest import CONFIG, distinct_articles, open_archive
+from tests.conftest import CONFIG, distinct_articles
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BAD = """\
@@ -122,12 +122,8 @@ class RecordingPoster:
 
 
 @pytest.fixture
-def worker(seeded_db, tmp_path):
-    db = tmp_path / "a.sqlite3"
-    shutil.copy(seeded_db, db)
-    w = ArchiveWorker(lambda: open_archive(db))
-    yield w
-    w.close()
+def worker(archive_worker):
+    return archive_worker
 
 
 def _config(tmp_path, extra=""):
@@ -196,8 +192,9 @@ def test_console_answers_each_command(seeded_db, tmp_path):
     commands = ["help", "brief KT", "brief SKT ai_dx", "news 고객 KT", "theme esg", "grid", "quotes 박정호",
                 "why f4725", "digest daily-seeds", "brief", "frobnicate", "news NEAR( *", "quit"]
     out = io.StringIO()
+    noon = lambda: datetime(2026, 11, 23, 12, 0, tzinfo=SEOUL)  # noqa: E731  (no digest falls due)
     code = asyncio.run(run_bot(str(CONFIG), str(db), creds=Credentials(), stdin=io.StringIO("\n".join(commands)),
-                               stdout=out))
+                               stdout=out, clock=noon))
     text = out.getvalue()
     assert code == 0
     answers = text.split("briefings> ")[1:]

@@ -87,9 +87,12 @@ def test_long_digests_split_and_thread():
                      "2026-11-20", ["KT"], ["고객 중심"], None) for n in range(130)]
     digest = Digest("테마별 브리핑", "all", "ko", [Section("customer", "고객 중심", stories, [], 130)])
     slack = render(digest, "slack", TemplateSet(), thread=True)
-    assert len(slack) == 3 and all(len(m["blocks"]) <= 50 for m in slack)
-    assert [m["in_thread"] for m in slack] == [False, True, True]
+    assert len(slack) == 4 and all(len(m["blocks"]) <= 50 for m in slack)
+    assert [m["in_thread"] for m in slack] == [False, True, True, True]
+    assert [b["type"] for b in slack[0]["blocks"]] == ["header"]  # the section went to the thread
     assert sum(len(m["blocks"]) for m in slack) == 1 + 2 + 130 + 1  # header, divider+intro, stories, footer
+    threaded = render(digest, "discord", TemplateSet(), thread=True)
+    assert [m["in_thread"] for m in threaded] == [False, True] and len(threaded[1]["embeds"]) == 1
     discord = render(digest, "discord", TemplateSet())
     fields = sum(len(e.get("fields", [])) for m in discord for e in m["embeds"])
     assert fields == 25  # one section embed holds at most 25 stories; the rest are counted in its title

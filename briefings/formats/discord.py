@@ -75,10 +75,12 @@ def embeds_for(digest: Digest) -> list[dict[str, Any]]:
 
 
 def render(digest: Digest, *, thread: bool = False) -> list[dict[str, Any]]:
+    """With `thread=True` the headline embed goes first and each section follows as its own message."""
     messages: list[list[dict[str, Any]]] = [[]]
     for embed in embeds_for(digest):
         current = messages[-1]
-        if current and (len(current) >= MAX_EMBEDS or sum(map(embed_size, current)) + embed_size(embed) > MAX_TOTAL):
+        full = len(current) >= MAX_EMBEDS or sum(map(embed_size, current)) + embed_size(embed) > MAX_TOTAL
+        if current and (thread or full):
             messages.append([])
         messages[-1].append(embed)
     return [{"content": "", "embeds": embeds, "allowed_mentions": {"parse": []}, "in_thread": thread and n > 0}

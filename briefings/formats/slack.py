@@ -3,7 +3,8 @@
 Limits honoured: 50 blocks per message, 3,000 characters per section text, 150 per header,
 40,000 per fallback text. Only &, < and > are escaped (as Slack asks); '@channel'-style words
 are defused so article text can never ping. Long digests split across messages; with
-`thread=True` every message after the first is meant for the first one's thread.
+`thread=True` the first message holds the headline, notes and grid, and every section follows
+as its own message, meant for the first one's thread.
 """
 
 from __future__ import annotations
@@ -75,9 +76,13 @@ def blocks_for(digest: Digest) -> list[list[dict[str, Any]]]:
 
 def render(digest: Digest, *, thread: bool = False) -> list[dict[str, Any]]:
     messages: list[list[dict[str, Any]]] = [[]]
-    for group in blocks_for(digest):
-        # A section starts a new message rather than straddle two, unless it cannot fit one anyway.
-        if len(messages[-1]) + len(group) > MAX_BLOCKS and len(group) <= MAX_BLOCKS:
+    groups = blocks_for(digest)
+    for n, group in enumerate(groups):
+        # A section starts a new message rather than straddle two, unless it cannot fit one anyway;
+        # in thread mode every section is its own reply (the footer stays with the last one).
+        own_message = thread and 0 < n < len(groups) - 1
+        overflows = len(messages[-1]) + len(group) > MAX_BLOCKS and len(group) <= MAX_BLOCKS
+        if messages[-1] and (own_message or overflows):
             messages.append([])
         for block in group:
             if len(messages[-1]) == MAX_BLOCKS:

@@ -1,0 +1,148 @@
+"""Slack: one `/briefing` command with sub-commands, and scheduled digests posted with the Web API.
+
+Socket Mode when SLACK_APP_TOKEN is set (no public URL needed); otherwise Bolt's aiohttp server
+on SLACK_PORT with request signing. The adapter only translates: a slash command becomes
+`Commands.run_text`, a neutral Reply is rendered with the "slack" format and sent back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels import ChannelSpec
+from bot.credentials import Credentials
+from bot.delivery import ArchiveWorker
+from briefings.commands import Commands, Reply
+from briefings.formats import render
+from briefings.templating import TemplateSet
+
+log = logging.getLogger(__name__)
+COMMAND = "/briefing"
+EVENTS_PATH = "/slack/events"
+MAX_RESPONSES = 5  # Slack accepts five messages per response_url
+METADATA_EVENT = "briefings_digest_part"
+PLATFORM_ONLY = ("in_thread",)  # payload keys for the delivery code, not for Slack
+
+
+def web_client(creds: Credentials) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries dropped connections.
+
+    Each call sleeps on its own coroutine, so a rate-limited channel delays only its own posts.
+    """
+    return AsyncWebClient(token=creds.slack_bot_token, base_url=creds.slack_api_url, retry_handlers=[
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+    ])
+
+
+def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in PLATFORM_ONLY}
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, creds: Credentials, worker: ArchiveWorker, commands: Commands):
+        self.creds = creds
+        self.worker = worker
+        self.commands = commands
+        self.templates = TemplateSet()
+        self.client = web_client(creds)
+        self.socket_mode = bool(creds.slack_app_token)
+        self.app = AsyncApp(client=self.client, signing_secret=creds.slack_signing_secret or "",
+                            request_verification_enabled=not self.socket_mode)
+        self.app.command(COMMAND)(self.on_command)
+        self._stopped = asyncio.Event()
+        self._handler: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self.ready = asyncio.Event()
+        self.port: int | None = None  # the HTTP port actually bound (SLACK_PORT may be 0 in tests)
+
+    # -- inbound ---------------------------------------------------------------------------
+    async def answer(self, text: str) -> tuple[Reply, list[dict[str, Any]]]:
+        reply: Reply = await self.worker.call(lambda _archive: self.commands.run_text(text))
+        return reply, render(reply.digest, "slack", self.templates)
+
+    async def on_command(self, ack, command: dict[str, Any], respond) -> None:
+        await ack()  # within Slack's 3 seconds; the answer follows through response_url
+        try:
+            reply, payloads = await self.answer(command.get("text") or "")
+        except Exception:
+            log.exception("slash command %r failed", (command.get("text") or "")[:80])
+            await respond(text="내부 오류로 답하지 못했습니다 / internal error, see the bot's log",
+                          response_type="ephemeral")
+            return
+        response_type = "ephemeral" if reply.ephemeral else "in_channel"
+        if len(payloads) > MAX_RESPONSES:
+            payloads = payloads[:MAX_RESPONSES]
+            payloads[-1]["text"] += "\n… (잘림 / truncated)"
+        for payload in payloads:
+            await respond(response_type=response_type, **slack_message(payload))
+
+    # -- outbound --------------------------------------------------------------------------
+    async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
+                   resume: bool) -> str:
+        """Post one part of a digest; the delivery key rides along as message metadata.
+
+        After a restart (`resume`), a part the process sent but did not live to record is found
+        by that metadata and not posted again.
+        """
+        if resume and (found := await self._find_posted(channel.channel, key, thread_ref)):
+            log.info("digest part %s was already in %s; not posting it again", key, channel.name)
+            return found
+        response = await self.client.chat_postMessage(
+            channel=channel.channel, thread_ts=thread_ref, **slack_message(payload),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}})
+        return str(response["ts"])
+
+    async def _find_posted(self, channel_id: str, key: str, thread_ref: str | None) -> str | None:
+        try:
+            if thread_ref:
+                response = await self.client.conversations_replies(channel=channel_id, ts=thread_ref, limit=200,
+                                                                   include_all_metadata=True)
+            else:
+                response = await self.client.conversations_history(channel=channel_id, limit=100,
+                                                                   include_all_metadata=True)
+        except SlackApiError as exc:  # e.g. missing channels:history scope: post rather than lose the part
+            log.warning("cannot read %s to check for a half-posted digest: %s", channel_id, exc.response.get("error"))
+            return None
+        for message in response.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload", {}).get("key") == key:
+                return str(message["ts"])
+        return None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def run(self) -> None:
+        if self.socket_mode:
+            self._handler = AsyncSocketModeHandler(self.app, self.creds.slack_app_token, web_client=self.client)
+            await self._handler.connect_async()
+            log.info("slack: connected in Socket Mode")
+        else:
+            self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=self.creds.slack_port))
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.creds.slack_host, self.creds.slack_port)
+            await site.start()
+            self.port = self._runner.addresses[0][1]
+            log.info("slack: listening for requests on %s:%d%s", self.creds.slack_host, self.port, EVENTS_PATH)
+        self.ready.set()
+        await self._stopped.wait()
+
+    async def close(self) -> None:
+        self._stopped.set()
+        if self._handler is not None:
+            await self._handler.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()

@@ -1,0 +1,197 @@
+"""The Slack adapter through real slack-bolt and slack_sdk code, against a fake Slack on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.parse
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+
+from bot.credentials import Credentials
+from bot.delivery import Deliverer
+from bot.slack_adapter import EVENTS_PATH, METADATA_EVENT, SlackAdapter
+from briefings.commands import CommandContext, Commands
+from tests.conftest import write_channels
+from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, signed_headers, slash_command_form
+
+WAIT = 20  # seconds: an upper bound for an answer that is already on its way, never a pause
+SLOT = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+CHANNELS = """\
+  - name: kr-daily
+    platform: slack
+    channel: C0DAILY
+    schedule: "30 8 * * *"
+    thread: true
+    digest: {group: company, window: all, max_stories: 3}
+  - name: kr-esg
+    platform: slack
+    channel: C0ESG
+    schedule: "30 8 * * *"
+    digest: {group: theme, window: all, themes: [esg]}
+"""
+
+# Each command with text its answer must contain and whether only the caller sees it.
+COMMANDS = [
+    ("help", "brief COMPANY", "ephemeral"),
+    ("", "brief COMPANY", "ephemeral"),  # a bare /briefing is help
+    ("brief KT", "KT 브리핑", "in_channel"),
+    ("brief SKT ai_dx", "SK텔레콤 브리핑", "in_channel"),
+    ("news 고객 KT", "검색 결과", "ephemeral"),
+    ("theme esg", "사회공헌·ESG", "in_channel"),
+    ("grid", "기업 × 테마 현황", "in_channel"),
+    ("quotes 박정호", "박정호", "ephemeral"),
+    ("why f4725", "기업 SK텔레콤", "ephemeral"),
+    ("digest kr-esg", "사회공헌·ESG", "ephemeral"),
+    ("brief", "입력 오류", "ephemeral"),
+    ("frobnicate", "unknown command", "ephemeral"),
+]
+
+
+@pytest.fixture
+async def fake_slack():
+    fake = await FakeSlack().start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def channels(tmp_path):
+    return write_channels(tmp_path, CHANNELS)
+
+
+async def start_adapter(worker, channels, creds: Credentials) -> tuple[SlackAdapter, asyncio.Task]:
+    digests = {c.name: c.digest for c in channels.channels}
+    commands = await worker.call(lambda a: Commands(CommandContext(a, digests)))
+    adapter = SlackAdapter(creds, worker, commands)
+    task = asyncio.create_task(adapter.run())
+    await asyncio.wait_for(adapter.ready.wait(), WAIT)
+    return adapter, task
+
+
+def http_creds(fake: FakeSlack) -> Credentials:
+    return Credentials(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url,
+                       slack_port=0, slack_host="127.0.0.1")
+
+
+def reply_text(body: dict) -> str:
+    return body["text"] + json.dumps(body.get("blocks", []), ensure_ascii=False)
+
+
+@pytest.fixture
+async def http_bot(fake_slack, archive_worker, channels):
+    adapter, task = await start_adapter(archive_worker, channels, http_creds(fake_slack))
+    yield adapter
+    await adapter.close()
+    await task
+
+
+async def send_command(adapter: SlackAdapter, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    url = f"http://127.0.0.1:{adapter.port}{EVENTS_PATH}"
+    async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as response:
+        return response.status, await response.text()
+
+
+async def test_every_command_over_http_is_acked_then_answered(http_bot, fake_slack):
+    for n, (text, expected, response_type) in enumerate(COMMANDS):
+        body = urllib.parse.urlencode(slash_command_form(text, fake_slack.response_url(f"h{n}")))
+        status, ack_body = await send_command(http_bot, body, signed_headers(body))
+        assert status == 200 and ack_body == ""  # acked empty; the answer follows via response_url
+        answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+        assert expected in reply_text(answer), (text, answer["text"][:200])
+        assert answer["response_type"] == response_type, text
+        assert "in_thread" not in answer and answer["blocks"][0]["type"] == "header"
+    assert fake_slack.responses.empty()
+    assert [c.method for c in fake_slack.calls].count("response_url") == len(COMMANDS)
+
+
+@pytest.mark.parametrize("forgery", ["wrong secret", "stale timestamp", "no signature", "body changed"])
+async def test_forged_or_stale_requests_get_401_and_run_nothing(http_bot, fake_slack, forgery):
+    body = urllib.parse.urlencode(slash_command_form("brief KT", fake_slack.response_url("forged")))
+    headers = {
+        "wrong secret": signed_headers(body, secret="not-the-secret"),
+        "stale timestamp": signed_headers(body, timestamp=int(time.time()) - 600),
+        "no signature": {"Content-Type": "application/x-www-form-urlencoded"},
+        "body changed": signed_headers(body),
+    }[forgery]
+    sent = body.replace("brief+KT", "grid") if forgery == "body changed" else body
+    status, _ = await send_command(http_bot, sent, headers)
+    assert status == 401
+    # A genuine request afterwards is answered, and its answer is the only one: the forged one ran nothing.
+    good = urllib.parse.urlencode(slash_command_form("help", fake_slack.response_url("good")))
+    assert (await send_command(http_bot, good, signed_headers(good)))[0] == 200
+    answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "brief COMPANY" in answer["text"] and fake_slack.responses.empty()
+    assert [c.method for c in fake_slack.calls] == ["auth.test", "response_url"]
+
+
+async def test_every_command_over_socket_mode(fake_slack, archive_worker, channels):
+    creds = Credentials(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN, slack_api_url=fake_slack.api_url)
+    adapter, task = await start_adapter(archive_worker, channels, creds)
+    try:
+        assert fake_slack.calls_to("apps.connections.open")
+        for n, (text, expected, response_type) in enumerate(COMMANDS):
+            await fake_slack.push_slash_command(text, envelope_id=f"env-{n}")
+            ack = await asyncio.wait_for(fake_slack.acks.get(), WAIT)
+            assert ack["envelope_id"] == f"env-{n}"
+            answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+            assert expected in reply_text(answer) and answer["response_type"] == response_type, text
+    finally:
+        await adapter.close()
+        await task
+    assert adapter.port is None  # no HTTP server in Socket Mode
+
+
+async def test_a_scheduled_digest_is_posted_in_a_thread_with_its_key(http_bot, fake_slack, archive_worker, channels):
+    daily = channels.by_name()["kr-daily"]
+    clock = lambda: SLOT  # noqa: E731
+    sent = await Deliverer(archive_worker, channels, {"slack": http_bot}, clock).deliver(daily, SLOT)
+    messages = fake_slack.messages["C0DAILY"]
+    assert sent == len(messages) == 4  # the headline, then KT, SK텔레콤 and LG유플러스 in its thread
+    first = messages[0]
+    assert first["thread_ts"] is None and all(m["thread_ts"] == first["ts"] for m in messages[1:])
+    keys = [m["metadata"]["event_payload"]["key"] for m in messages]
+    assert keys == [f"kr-daily@{SLOT.isoformat()}#{n}" for n in range(4)]
+    assert all(m["metadata"]["event_type"] == METADATA_EVENT and m["unfurl_links"] is False for m in messages)
+    assert "기업별 브리핑" in first["text"] and "LG유플러스" in json.dumps(messages[3]["blocks"], ensure_ascii=False)
+    again = await Deliverer(archive_worker, channels, {"slack": http_bot}, clock).deliver(daily, SLOT)
+    assert again == 0 and len(fake_slack.messages["C0DAILY"]) == 4
+
+
+async def test_a_part_slack_took_but_the_dead_process_never_recorded_is_not_posted_again(
+        http_bot, fake_slack, archive_worker, channels):
+    daily = channels.by_name()["kr-daily"]
+    clock = lambda: SLOT  # noqa: E731
+    fake_slack.swallow = 1  # part 0 answered; part 1 lands in the channel, then the process dies
+    doomed = asyncio.create_task(Deliverer(archive_worker, channels, {"slack": http_bot}, clock).deliver(daily, SLOT))
+    for _ in range(2):
+        await asyncio.wait_for(fake_slack.posted.get(), WAIT)
+    doomed.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await doomed
+    fake_slack.swallow = None
+    sent = await Deliverer(archive_worker, channels, {"slack": http_bot}, clock).deliver(daily, SLOT)
+    keys = [m["metadata"]["event_payload"]["key"] for m in fake_slack.messages["C0DAILY"]]
+    assert keys == [f"kr-daily@{SLOT.isoformat()}#{n}" for n in range(4)]  # each part exactly once
+    assert sent == 3 and fake_slack.calls_to("conversations.replies")  # part 1 found in the thread, 2 and 3 sent
+    assert len(fake_slack.calls_to("chat.postMessage")) == 4
+
+
+async def test_a_429_storm_on_one_channel_does_not_hold_up_another(http_bot, fake_slack, archive_worker, channels):
+    by_name = channels.by_name()
+    fake_slack.rate_limits["C0DAILY"] = 2
+    fake_slack.retry_after = 1
+    deliverer = Deliverer(archive_worker, channels, {"slack": http_bot}, lambda: SLOT)
+    daily, esg = await asyncio.gather(deliverer.deliver(by_name["kr-daily"], SLOT),
+                                      deliverer.deliver(by_name["kr-esg"], SLOT))
+    assert daily == 4 and esg >= 1
+    posts = fake_slack.calls_to("chat.postMessage")
+    limited = [c for c in posts if c.status == 429]
+    assert len(limited) == 2 and {c.args["channel"] for c in limited} == {"C0DAILY"}
+    esg_done = max(c.at for c in posts if c.args["channel"] == "C0ESG")
+    daily_first = min(c.at for c in posts if c.args["channel"] == "C0DAILY" and c.status == 200)
+    assert esg_done < daily_first  # the other channel finished while this one waited out Retry-After
+    assert daily_first - limited[0].at >= 2  # and the waiting channel honoured Retry-After twice
