@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.channels import load_channels
 from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
@@ -28,7 +30,9 @@ log = logging.getLogger("briefings.bot")
 async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_console: bool = False,
                   creds: Credentials | None = None, clock: Callable[[], datetime] | None = None,
                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
-                  stop: asyncio.Event | None = None) -> int:
+                  stop: asyncio.Event | None = None,
+                  started: Callable[[AsyncIOScheduler], None] | None = None) -> int:
+    """Run until `stop` is set (or SIGINT/SIGTERM); `started` sees the running scheduler (for embedding)."""
     clock = clock or (lambda: datetime.now(UTC))
     creds = creds or Credentials.from_env()
     folder = config_dir(cfg_dir)
@@ -85,6 +89,8 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
         # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
         # if it is still within the grace window; the ledger skips what is already done.
+        if started is not None:
+            started(scheduler)
         catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
                      for channel in config.channels
                      if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]

@@ -60,6 +60,9 @@ class ChannelConfig:
 
 def _semantic_problems(spec: ChannelSpec, taxonomy: Taxonomy, folder: Path, where) -> list[ConfigProblem]:
     problems = []
+    if spec.platform == "discord" and not spec.channel.isdigit():
+        problems.append(where(("channel",), f"a Discord channel is its numeric id, not {spec.channel!r} "
+                                            "(Developer Mode → right-click the channel → Copy Channel ID)"))
     try:
         ZoneInfo(spec.timezone)
     except (ZoneInfoNotFoundError, ValueError):

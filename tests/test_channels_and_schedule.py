@@ -39,7 +39,7 @@ channels:
     timezone: Mars/Olympus
   - name: bad-tags
     platform: discord
-    channel: "42"
+    channel: general
     schedule: "0 9 * * *"
     digest: {companies: [KT, KT&G], themes: [weather]}
   - name: bad-templates
@@ -78,9 +78,10 @@ def test_every_problem_is_reported_with_file_line_and_entry(tmp_path):
     assert "unknown timezone 'Mars/Olympus'" in text and by_entry["bad-tz"][0].line == 15
     assert "unknown company 'KT&G'" in text and "unknown theme 'weather'" in text
     assert "template folder not found" in text
+    assert "a Discord channel is its numeric id, not 'general'" in text
     assert "duplicate channel: console a" in text and "duplicate channel name" in text
     assert "platform" in text and "windw" in text
-    assert len(problems) == 9
+    assert len(problems) == 10
 
 
 def test_shipped_channels_load_and_name_a_daily_0830_digest():
@@ -97,7 +98,7 @@ def test_check_config_command_lists_all_errors(tmp_path, capsys):
     (folder / "channels.yaml").write_text(BAD, encoding="utf-8")
     assert main(["--config", str(folder), "check-config"]) == 1
     err = capsys.readouterr().err
-    assert "9 problem(s)" in err and "channels.yaml:10 [bad-cron]" in err
+    assert "10 problem(s)" in err and "channels.yaml:10 [bad-cron]" in err
 
 
 def test_latest_slot_uses_the_trigger():
@@ -215,7 +216,7 @@ def test_bot_refuses_to_start_half_configured(tmp_path):
     err = io.StringIO()
     code = asyncio.run(run_bot(str(folder), str(tmp_path / "x.sqlite3"), creds=Credentials(), stderr=err,
                                stdin=io.StringIO("")))
-    assert code == 2 and "not starting: 9 problem(s)" in err.getvalue()
+    assert code == 2 and "not starting: 10 problem(s)" in err.getvalue()
     assert not (tmp_path / "x.sqlite3").exists()
 
 

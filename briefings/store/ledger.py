@@ -1,4 +1,4 @@
-"""Delivery ledger on SQLite: exactly-once posting per (channel, slot), resumable by part."""
+"""Delivery ledger on SQLite: exactly-once posting per (channel, slot), resumable by part; plus bot state."""
 
 from __future__ import annotations
 
@@ -44,3 +44,12 @@ class SqliteLedger(Transactional):
         row = self.conn.execute("SELECT max(slot) FROM deliveries WHERE channel = ? AND status = 'posted'",
                                 (channel,)).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO bot_state VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                         "value = excluded.value, updated_at = excluded.updated_at", (key, value, now.isoformat()))

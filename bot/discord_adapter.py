@@ -1,0 +1,166 @@
+"""Discord: the `/briefing` command group and scheduled digests, through discord.py.
+
+The adapter translates only: an interaction becomes `Commands.run`, the neutral Reply is rendered
+with the "discord" format, and SDK objects (Embed, AllowedMentions) are built here at the edge.
+Every message goes out with `AllowedMentions.none()`. Commands are synced with Discord only when
+their definition changed since the last sync (a fingerprint kept in the archive database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.channels import ChannelConfig, ChannelSpec
+from bot.credentials import Credentials
+from bot.delivery import ArchiveWorker
+from bot.discord_commands import briefing_group
+from briefings.commands import Commands, Reply
+from briefings.formats import render
+from briefings.templating import TemplateSet
+
+log = logging.getLogger(__name__)
+THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
+NONCE_LENGTH = 25
+
+
+def nonce_for(key: str) -> str:
+    """Discord drops a second message with the same nonce (enforce_nonce), so a retry cannot double-post."""
+    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_LENGTH]
+
+
+def to_send_kwargs(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"content": payload.get("content") or None,
+            "embeds": [discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
+            "allowed_mentions": discord.AllowedMentions.none()}
+
+
+class Endpoints:
+    """Points discord.py's REST base and gateway at DISCORD_API_URL / DISCORD_GATEWAY_URL (a proxy,
+    or a local fake); both are class attributes in discord.py, so they are restored on close."""
+
+    def __init__(self, creds: Credentials):
+        self._saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        if creds.discord_api_url:
+            Route.BASE = creds.discord_api_url.rstrip("/")
+        if creds.discord_gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(creds.discord_gateway_url)
+
+    def restore(self) -> None:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+
+
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warnings about it
+
+
+class BriefingsClient(discord.Client):
+    def __init__(self, adapter: DiscordAdapter, **options: Any):
+        super().__init__(intents=discord.Intents.none() | discord.Intents(guilds=True),
+                         allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:  # after login, before the gateway: REST works from here on
+        await self.adapter.sync_commands()
+        self.adapter.logged_in.set()
+
+
+class DiscordAdapter:
+    platform = "discord"
+    defer_after = 1.5  # seconds; Discord wants a first answer within 3
+
+    def __init__(self, creds: Credentials, worker: ArchiveWorker, commands: Commands, config: ChannelConfig,
+                 *, guild_ready_timeout: float = 2.0):
+        self.creds = creds
+        self.worker = worker
+        self.commands = commands
+        self.templates = TemplateSet()
+        self.endpoints = Endpoints(creds)
+        self.client = BriefingsClient(self, guild_ready_timeout=guild_ready_timeout)
+        taxonomy = commands.ctx.archive.taxonomy  # immutable configuration, safe to read on this thread
+        self.client.tree.add_command(briefing_group(self, taxonomy, [c.name for c in config.channels]))
+        self.logged_in = asyncio.Event()
+        self._threads: set[int] = set()
+
+    # -- commands ----------------------------------------------------------------------------
+    def command_fingerprint(self) -> str:
+        payload = [command.to_dict(self.client.tree) for command in self.client.tree.get_commands()]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    async def sync_commands(self) -> bool:
+        """Register the slash commands if they differ from the last registration; True if synced."""
+        key = f"discord.commands.{self.client.application_id}"
+        fingerprint = self.command_fingerprint()
+        if await self.worker.call(lambda a: a.store.get_state(key)) == fingerprint:
+            log.info("discord: slash commands unchanged; not syncing")
+            return False
+        try:
+            synced = await self.client.tree.sync()
+        except discord.HTTPException as exc:  # e.g. no applications.commands scope: posting still works
+            log.error("discord: could not register slash commands: %s", exc)
+            return False
+        await self.worker.call(lambda a: a.store.set_state(key, fingerprint, datetime.now(UTC)))
+        log.info("discord: synced %d slash command(s)", len(synced))
+        return True
+
+    async def answer(self, interaction: discord.Interaction, name: str, positional: list[str],
+                     named: dict[str, object]) -> None:
+        """Answer at once if the archive is quick; otherwise defer() and answer when ready."""
+        named_text = {k: str(v) for k, v in named.items() if v not in (None, "")}
+        job = asyncio.ensure_future(self.worker.call(lambda _a: self.commands.run(name, positional, named_text)))
+        try:
+            reply: Reply = await asyncio.wait_for(asyncio.shield(job), self.defer_after)
+        except TimeoutError:
+            await interaction.response.defer(ephemeral=name not in ("brief", "theme", "grid"), thinking=True)
+            reply = await job
+        payloads = [to_send_kwargs(p) for p in render(reply.digest, "discord", self.templates)]
+        first, rest = payloads[0], payloads[1:]
+        if interaction.response.is_done():
+            await interaction.edit_original_response(**first)
+        else:
+            await interaction.response.send_message(**first, ephemeral=reply.ephemeral)
+        for more in rest:
+            await interaction.followup.send(**more, ephemeral=reply.ephemeral)
+
+    # -- scheduled digests ---------------------------------------------------------------
+    async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
+                   resume: bool) -> str:
+        await self.logged_in.wait()
+        target = int(channel.channel)
+        if thread_ref:
+            target = await self._thread_for(target, int(thread_ref), channel.name)
+        messageable = self.client.get_partial_messageable(target)
+        message = await messageable.send(**to_send_kwargs(payload), nonce=nonce_for(key))
+        return str(message.id)
+
+    async def _thread_for(self, channel_id: int, message_id: int, name: str) -> int:
+        """The thread started from the digest's first message (a message thread shares its id)."""
+        if message_id not in self._threads:
+            try:
+                await self.client.http.start_thread_with_message(channel_id, message_id, name=name[:100],
+                                                                 auto_archive_duration=1440)
+            except discord.HTTPException as exc:
+                if exc.code != THREAD_EXISTS:
+                    raise
+            self._threads.add(message_id)
+        return message_id
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def run(self) -> None:
+        await self.client.start(self.creds.discord_token or "")
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.client.close()
+        self.endpoints.restore()

@@ -1,0 +1,213 @@
+"""The Discord adapter through real discord.py (Client, CommandTree, HTTP and gateway) against a
+fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.credentials import Credentials
+from bot.delivery import Deliverer
+from bot.discord_adapter import DiscordAdapter, nonce_for
+from briefings.commands import CommandContext, Commands
+from tests.conftest import write_channels
+from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
+
+WAIT = 20  # seconds: an upper bound for an answer already on its way, never a pause
+SLOT = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+DAILY, ESG = "1400000000000000010", "1400000000000000020"
+CHANNELS = f"""\
+  - name: kr-daily
+    platform: discord
+    guild: "1200000000000000001"
+    channel: "{DAILY}"
+    schedule: "30 8 * * *"
+    thread: true
+    digest: {{group: company, window: all, max_stories: 3}}
+  - name: kr-esg
+    platform: discord
+    channel: "{ESG}"
+    schedule: "30 8 * * *"
+    digest: {{group: theme, window: all, themes: [esg]}}
+"""
+EPHEMERAL = 64
+
+# (sub-command, options, text the answer must contain, ephemeral?)
+COMMANDS = [
+    ("help", {}, "brief COMPANY", True),
+    ("brief", {"company": "KT"}, "KT 브리핑", False),
+    ("brief", {"company": "SKT", "theme": "ai_dx"}, "SK텔레콤 브리핑", False),
+    ("news", {"query": "고객", "company": "kt", "page": 1}, "검색 결과", True),
+    ("theme", {"theme": "esg"}, "사회공헌·ESG", False),
+    ("grid", {"period": "all"}, "기업 × 테마 현황", False),
+    ("quotes", {"who": "박정호"}, "박정호", True),
+    ("why", {"article": "f4725"}, "기업 SK텔레콤", True),
+    ("digest", {"channel": "kr-esg"}, "사회공헌·ESG", True),
+    ("brief", {"company": "KT&G"}, "입력 오류", True),
+]
+
+
+@pytest.fixture
+async def fake_discord():
+    fake = await FakeDiscord({CHANNEL_ID: "briefings", DAILY: "daily", ESG: "esg"}).start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def channels(tmp_path):
+    return write_channels(tmp_path, CHANNELS)
+
+
+def creds_for(fake: FakeDiscord) -> Credentials:
+    return Credentials(discord_token=TOKEN, discord_api_url=fake.api_url, discord_gateway_url=fake.gateway_url)
+
+
+async def start_adapter(fake, worker, channels) -> tuple[DiscordAdapter, asyncio.Task]:
+    digests = {c.name: c.digest for c in channels.channels}
+    commands = await worker.call(lambda a: Commands(CommandContext(a, digests)))
+    adapter = DiscordAdapter(creds_for(fake), worker, commands, channels, guild_ready_timeout=0.1)
+    task = asyncio.create_task(adapter.run())
+    ready = asyncio.create_task(adapter.client.wait_until_ready())
+    await asyncio.wait([task, ready], timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():  # the client gave up: show why
+        ready.cancel()
+        task.result()
+    assert ready.done()
+    return adapter, task
+
+
+@pytest.fixture
+async def bot(fake_discord, archive_worker, channels):
+    adapter, task = await start_adapter(fake_discord, archive_worker, channels)
+    yield adapter
+    await adapter.close()
+    await asyncio.wait_for(task, WAIT)
+    assert Route.BASE == "https://discord.com/api/v10"  # endpoints restored for whatever runs next
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "wss://gateway.discord.gg/"
+
+
+def answer_text(body: dict) -> str:
+    data = body.get("data", body)
+    return (data.get("content") or "") + json.dumps(data.get("embeds", []), ensure_ascii=False)
+
+
+async def test_every_command_is_answered_through_the_command_tree(bot, fake_discord):
+    for sub, options, expected, ephemeral in COMMANDS:
+        await fake_discord.push_command(sub, **options)
+        callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+        assert callback["kind"] == "callback" and callback["type"] == 4, (sub, callback)  # answered at once
+        assert expected in answer_text(callback), (sub, options, answer_text(callback)[:300])
+        data = callback["data"]
+        assert bool(data.get("flags", 0) & EPHEMERAL) == ephemeral, sub
+        assert data["allowed_mentions"] == {"parse": []}, sub
+    assert fake_discord.callbacks.empty()
+
+
+async def test_autocomplete_offers_companies_themes_and_configured_channels(bot, fake_discord):
+    cases = [("brief", "company", "sk", "skt"), ("news", "theme", "esg", "esg"), ("digest", "channel", "kr-", "kr-esg"),
+             ("theme", "theme", "고객", "customer")]
+    for sub, option, typed, wanted in cases:
+        await fake_discord.push_autocomplete(sub, option, typed)
+        callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+        assert callback["type"] == 8, callback  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+        values = [c["value"] for c in callback["data"]["choices"]]
+        assert wanted in values and len(values) <= 25, (sub, option, typed, values)
+        assert all(typed.lower() in (c["name"] + c["value"]).lower() for c in callback["data"]["choices"])
+
+
+async def test_a_slow_answer_is_deferred_then_edited_in(bot, fake_discord, archive_worker):
+    bot.defer_after = 0.05
+    release = threading.Event()
+    busy = asyncio.ensure_future(archive_worker.call(lambda _a: release.wait(WAIT)))  # e.g. a long ingest
+    await fake_discord.push_command("brief", company="LGU+")
+    deferred = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert deferred["kind"] == "callback" and deferred["type"] == 5  # "thinking…", public like the answer
+    assert not deferred.get("data", {}).get("flags", 0) & EPHEMERAL
+    release.set()
+    await busy
+    edited = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert edited["kind"] == "edit" and "LG유플러스 브리핑" in answer_text(edited)
+    assert edited["allowed_mentions"] == {"parse": []}
+
+
+async def test_commands_are_synced_only_when_they_changed(fake_discord, archive_worker, channels):
+    for _ in range(2):  # two starts with the same commands: one sync
+        adapter, task = await start_adapter(fake_discord, archive_worker, channels)
+        await adapter.close()
+        await asyncio.wait_for(task, WAIT)
+    puts = fake_discord.calls_to("PUT", "/applications/")
+    assert len(puts) == 1 and [c["name"] for c in puts[0].body] == ["briefing"]
+    subs = {o["name"]: o for o in puts[0].body[0]["options"]}
+    assert set(subs) == {"brief", "news", "theme", "grid", "quotes", "why", "digest", "help"}
+    company = next(o for o in subs["brief"]["options"] if o["name"] == "company")
+    assert company["required"] and company["autocomplete"] and company["description"].startswith("회사")
+    page = next(o for o in subs["news"]["options"] if o["name"] == "page")
+    assert page["type"] == 4 and page["min_value"] == 1  # typed: an integer option
+    # A changed definition (here: a description) is synced again.
+    adapter, task = await start_adapter(fake_discord, archive_worker, channels)
+    try:
+        before = adapter.command_fingerprint()
+        adapter.client.tree.get_commands()[0].description = "company news briefings (v2)"
+        assert adapter.command_fingerprint() != before
+        assert await adapter.sync_commands() is True
+        assert await adapter.sync_commands() is False
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, WAIT)
+    assert len(fake_discord.calls_to("PUT", "/applications/")) == 2
+
+
+async def test_a_scheduled_digest_goes_out_with_its_sections_in_a_thread(bot, fake_discord, archive_worker, channels):
+    daily = channels.by_name()["kr-daily"]
+    sent = await Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT).deliver(daily, SLOT)
+    [head] = fake_discord.messages[DAILY]
+    thread = fake_discord.messages[head["id"]]
+    assert fake_discord.threads == {head["id"]: DAILY}
+    assert sent == 4 and len(thread) == 3  # KT, SK텔레콤, LG유플러스 each a reply in the thread
+    assert "기업별 브리핑" in answer_text(head) and "LG유플러스" in answer_text(thread[-1])
+    for n, posted in enumerate([head, *thread]):
+        assert posted["allowed_mentions"] == {"parse": []}
+        assert posted["nonce"] == nonce_for(f"kr-daily@{SLOT.isoformat()}#{n}")
+
+
+async def test_a_part_discord_took_but_the_dead_process_never_recorded_is_not_posted_again(
+        bot, fake_discord, archive_worker, channels):
+    daily = channels.by_name()["kr-daily"]
+    fake_discord.swallow = 1  # part 0 answered; part 1 lands in the thread, then the process dies
+    deliverer = Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT)
+    doomed = asyncio.create_task(deliverer.deliver(daily, SLOT))
+    for _ in range(2):
+        await asyncio.wait_for(fake_discord.posted.get(), WAIT)
+    doomed.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await doomed
+    fake_discord.swallow = None
+    bot._threads.clear()  # a new process knows no threads: it asks again, and Discord says it exists
+    await Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT).deliver(daily, SLOT)
+    [head] = fake_discord.messages[DAILY]
+    nonces = [m["nonce"] for m in fake_discord.messages[head["id"]]]
+    assert nonces == [nonce_for(f"kr-daily@{SLOT.isoformat()}#{n}") for n in (1, 2, 3)]  # part 1 once
+    assert len(fake_discord.calls_to("POST", f"/channels/{head['id']}/messages")) == 4  # part 1 was re-sent
+
+
+async def test_a_429_storm_on_one_channel_does_not_hold_up_another(bot, fake_discord, archive_worker, channels):
+    by_name = channels.by_name()
+    fake_discord.rate_limits[DAILY] = 2
+    deliverer = Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT)
+    daily, esg = await asyncio.gather(deliverer.deliver(by_name["kr-daily"], SLOT),
+                                      deliverer.deliver(by_name["kr-esg"], SLOT))
+    assert daily == 4 and esg >= 1
+    posts = fake_discord.calls_to("POST", "/channels/")
+    limited = [c for c in posts if c.status == 429]
+    assert len(limited) == 2 and all(c.path == f"/channels/{DAILY}/messages" for c in limited)
+    esg_done = max(c.at for c in posts if c.path == f"/channels/{ESG}/messages")
+    daily_first = min(c.at for c in posts if c.path == f"/channels/{DAILY}/messages" and c.status == 200)
+    assert esg_done < daily_first
+    assert daily_first - limited[0].at >= 2 * fake_discord.retry_after * 0.9
