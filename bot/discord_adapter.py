@@ -33,6 +33,7 @@ from briefings.templating import TemplateSet
 log = logging.getLogger(__name__)
 THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
 NONCE_LENGTH = 25
+PUBLIC_ANSWERS = ("brief", "theme", "grid")  # what briefings.commands answers in the channel
 
 
 def nonce_for(key: str) -> str:
@@ -118,19 +119,22 @@ class DiscordAdapter:
                      named: dict[str, object]) -> None:
         """Answer at once if the archive is quick; otherwise defer() and answer when ready."""
         named_text = {k: str(v) for k, v in named.items() if v not in (None, "")}
+        deferred_public = False
         job = asyncio.ensure_future(self.worker.call(lambda _a: self.commands.run(name, positional, named_text)))
         try:
             reply: Reply = await asyncio.wait_for(asyncio.shield(job), self.defer_after)
         except TimeoutError:
-            await interaction.response.defer(ephemeral=name not in ("brief", "theme", "grid"), thinking=True)
+            deferred_public = name in PUBLIC_ANSWERS
+            await interaction.response.defer(ephemeral=not deferred_public, thinking=True)
             reply = await job
         payloads = [to_send_kwargs(p) for p in render(reply.digest, "discord", self.templates)]
-        first, rest = payloads[0], payloads[1:]
-        if interaction.response.is_done():
-            await interaction.edit_original_response(**first)
+        if not interaction.response.is_done():
+            await interaction.response.send_message(**payloads.pop(0), ephemeral=reply.ephemeral)
+        elif deferred_public and reply.ephemeral:  # e.g. a bad company name: not for the whole channel
+            await interaction.delete_original_response()
         else:
-            await interaction.response.send_message(**first, ephemeral=reply.ephemeral)
-        for more in rest:
+            await interaction.edit_original_response(**payloads.pop(0))
+        for more in payloads:
             await interaction.followup.send(**more, ephemeral=reply.ephemeral)
 
     # -- scheduled digests ---------------------------------------------------------------

@@ -63,3 +63,23 @@ def test_yaml_errors_name_file_line_and_entry(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_model(broken, TaxonomySpec)
     assert "invalid YAML" in str(info.value) and info.value.problems[0].line is not None
+
+
+def test_every_shipped_yaml_file_is_checked_or_is_the_slack_manifest():
+    checked = {"briefings.yaml", "cleaning.yaml", "outlets.yaml", "taxonomy.yaml", "channels.yaml"}
+    shipped = {p.name for p in CONFIG.glob("*.y*ml")}
+    assert shipped == checked | {"slack-app-manifest.yaml"}
+
+
+def test_the_slack_manifest_matches_the_adapter():
+    import yaml
+
+    from bot.slack_adapter import COMMAND
+    manifest = yaml.safe_load((CONFIG / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == COMMAND and command["should_escape"] is False
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # commands + chat.postMessage + conversations.history/replies (resume check) and nothing more
+    assert scopes == {"commands", "chat:write", "channels:history", "groups:history"}
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert len(manifest["display_information"]["name"]) <= 35 and len(command["description"]) <= 100

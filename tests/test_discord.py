@@ -137,6 +137,20 @@ async def test_a_slow_answer_is_deferred_then_edited_in(bot, fake_discord, archi
     assert edited["allowed_mentions"] == {"parse": []}
 
 
+async def test_a_slow_error_on_a_public_command_is_shown_only_to_the_caller(bot, fake_discord, archive_worker):
+    bot.defer_after = 0.05
+    release = threading.Event()
+    busy = asyncio.ensure_future(archive_worker.call(lambda _a: release.wait(WAIT)))
+    await fake_discord.push_command("brief", company="KT&G")
+    deferred = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert deferred["type"] == 5 and not deferred.get("data", {}).get("flags", 0) & EPHEMERAL
+    release.set()
+    await busy
+    assert (await asyncio.wait_for(fake_discord.callbacks.get(), WAIT))["kind"] == "delete"
+    error = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert error["kind"] == "followup" and error["flags"] & EPHEMERAL and "입력 오류" in answer_text(error)
+
+
 async def test_commands_are_synced_only_when_they_changed(fake_discord, archive_worker, channels):
     for _ in range(2):  # two starts with the same commands: one sync
         adapter, task = await start_adapter(fake_discord, archive_worker, channels)

@@ -183,6 +183,9 @@ class FakeDiscord:
             case "PATCH", ["webhooks", _, _, "messages", "@original"]:
                 self.callbacks.put_nowait({"kind": "edit", **body})
                 return self._json(message(CHANNEL_ID, body, user(BOT_ID, "briefings", bot=True)))
+            case "DELETE", ["webhooks", _, _, "messages", "@original"]:
+                self.callbacks.put_nowait({"kind": "delete"})
+                return web.Response(status=204)
             case "POST", ["webhooks", _, _]:
                 self.callbacks.put_nowait({"kind": "followup", **body})
                 return self._json(message(CHANNEL_ID, body, user(BOT_ID, "briefings", bot=True)))
