@@ -1,0 +1,88 @@
+"""`briefings run` as a real process against the fake Slack: kill -9 mid-digest, restart, posted once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.conftest import CONFIG
+from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+
+WAIT = 60  # seconds: a process start loads the Korean analyser
+
+
+async def start_bot(folder, db, fake: FakeSlack) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake.api_url,
+               PYTHONUNBUFFERED="1")
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(folder), "--db", str(db), "run",
+        env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def posted_or_died(fake: FakeSlack, process: asyncio.subprocess.Process) -> None:
+    """The next message the fake receives, unless the process ends first (then say why)."""
+    post, died = asyncio.ensure_future(fake.posted.get()), asyncio.ensure_future(process.wait())
+    done, _ = await asyncio.wait([post, died], timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
+    if post not in done:
+        post.cancel()
+        died.cancel()
+        errors = (await process.stderr.read()).decode() if died in done else "(still running)"
+        raise AssertionError(f"no message reached the fake:\n{errors}")
+    died.cancel()
+
+
+async def read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:
+    while line := (await stream.readline()).decode():
+        seen.append(line)
+        if marker in line:
+            return
+    raise AssertionError(f"process ended before {marker!r}:\n{''.join(seen)}")
+
+
+@pytest.mark.slow
+async def test_kill_9_mid_digest_then_restart_posts_every_part_once(seeded_db, tmp_path):
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG, folder)
+    now = datetime.now(UTC)  # the process runs on the real clock: schedule the slot that just fell due
+    (folder / "channels.yaml").write_text(f"""\
+misfire_grace_seconds: 900
+channels:
+  - name: kr-daily
+    platform: slack
+    channel: C0DAILY
+    schedule: "{now.minute} {now.hour} * * *"
+    timezone: UTC
+    thread: true
+    digest: {{group: company, window: all, max_stories: 3}}
+""", encoding="utf-8")
+    db = tmp_path / "bot.sqlite3"
+    shutil.copy(seeded_db, db)
+    fake = await FakeSlack().start()
+    try:
+        fake.swallow = 1  # part 0 is answered; part 1 reaches the channel and the process dies waiting
+        first = await start_bot(folder, db, fake)
+        for _ in range(2):
+            await posted_or_died(fake, first)
+        first.send_signal(signal.SIGKILL)
+        assert await first.wait() == -signal.SIGKILL
+        fake.swallow = None
+
+        second = await start_bot(folder, db, fake)
+        log: list[str] = []
+        await asyncio.wait_for(read_until(second.stderr, "digest kr-daily for", log), WAIT)
+        second.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(second.wait(), WAIT)
+        assert second.returncode == 0, "".join(log)
+    finally:
+        await fake.close()
+    keys = [m["metadata"]["event_payload"]["key"] for m in fake.messages["C0DAILY"]]
+    slot = keys[0].split("@")[1].split("#")[0]
+    assert keys == [f"kr-daily@{slot}#{n}" for n in range(4)]  # headline + 3 sections, each exactly once
+    assert "posted in 4 message(s)" in log[-1] and "already in kr-daily" in "".join(log)
