@@ -34,7 +34,13 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                   started: Callable[[AsyncIOScheduler], None] | None = None) -> int:
     """Run until `stop` is set (or SIGINT/SIGTERM); `started` sees the running scheduler (for embedding)."""
     clock = clock or (lambda: datetime.now(UTC))
-    creds = creds or Credentials.from_env()
+    try:
+        creds = creds or Credentials.from_env()
+    except ValueError as exc:
+        stderr.write(f"not starting: {exc}\n")
+        return 2
+    for warning in creds.incomplete():
+        stderr.write(f"warning: {warning}\n")
     folder = config_dir(cfg_dir)
     problems = check_config_dir(folder)
     if problems:  # never start half-configured

@@ -27,10 +27,13 @@ class Credentials:
             value = env.get(name, "").strip()
             return value or None
 
+        port = get("SLACK_PORT") or "3000"
+        if not port.isdigit() or int(port) > 65535:
+            raise ValueError(f"SLACK_PORT must be a port number (0-65535), not {port[:20]!r}")
         return cls(
             slack_bot_token=get("SLACK_BOT_TOKEN"), slack_app_token=get("SLACK_APP_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_api_url=get("SLACK_API_URL") or SLACK_API_DEFAULT, slack_port=int(get("SLACK_PORT") or 3000),
+            slack_api_url=get("SLACK_API_URL") or SLACK_API_DEFAULT, slack_port=int(port),
             slack_host=get("SLACK_HOST") or "0.0.0.0",
             discord_token=get("DISCORD_TOKEN"), discord_api_url=get("DISCORD_API_URL"),
             discord_gateway_url=get("DISCORD_GATEWAY_URL"))
@@ -42,6 +45,15 @@ class Credentials:
     @property
     def discord(self) -> bool:
         return bool(self.discord_token)
+
+    def incomplete(self) -> list[str]:
+        """Half-set credentials: worth a warning, since the platform will not start."""
+        if self.slack_bot_token and not self.slack:
+            return ["SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET "
+                    "(HTTP mode): Slack is not started"]
+        if (self.slack_app_token or self.slack_signing_secret) and not self.slack_bot_token:
+            return ["SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN: Slack is not started"]
+        return []
 
     def __repr__(self) -> str:  # secrets never reach a log line
         shown = {f.name: ("***" if "token" in f.name or "secret" in f.name else getattr(self, f.name))

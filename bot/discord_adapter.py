@@ -117,6 +117,19 @@ class DiscordAdapter:
 
     async def answer(self, interaction: discord.Interaction, name: str, positional: list[str],
                      named: dict[str, object]) -> None:
+        try:
+            await self._answer(interaction, name, positional, named)
+        except Exception:
+            log.exception("discord: /briefing %s failed", name)
+            failed = {"content": "내부 오류로 답하지 못했습니다 / internal error, see the bot's log", "ephemeral": True}
+            with contextlib.suppress(discord.HTTPException):
+                if interaction.response.is_done():
+                    await interaction.followup.send(**failed)
+                else:
+                    await interaction.response.send_message(**failed)
+
+    async def _answer(self, interaction: discord.Interaction, name: str, positional: list[str],
+                      named: dict[str, object]) -> None:
         """Answer at once if the archive is quick; otherwise defer() and answer when ready."""
         named_text = {k: str(v) for k, v in named.items() if v not in (None, "")}
         deferred_public = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -233,3 +234,18 @@ def test_no_secret_in_shipped_yaml():
     for path in Path(CONFIG).glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert "xoxb-" not in text and "xapp-" not in text and "token:" not in text.lower(), path
+
+
+def test_bad_or_half_set_credentials_are_reported(tmp_path, monkeypatch):
+    from bot.app import run_bot
+    from bot.credentials import Credentials
+    for name in [k for k in os.environ if k.startswith(("SLACK_", "DISCORD_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SLACK_PORT", "80a")
+    err = io.StringIO()
+    assert asyncio.run(run_bot(str(CONFIG), str(tmp_path / "x.sqlite3"), stderr=err)) == 2
+    assert "SLACK_PORT must be a port number (0-65535), not '80a'" in err.getvalue()
+    assert not (tmp_path / "x.sqlite3").exists()
+    half = Credentials.from_env({"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert not half.slack and "neither SLACK_APP_TOKEN" in half.incomplete()[0] and "xoxb-1" not in str(half)
+    assert Credentials.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}).incomplete() == []

@@ -225,3 +225,11 @@ async def test_a_429_storm_on_one_channel_does_not_hold_up_another(bot, fake_dis
     daily_first = min(c.at for c in posts if c.path == f"/channels/{DAILY}/messages" and c.status == 200)
     assert esg_done < daily_first
     assert daily_first - limited[0].at >= 2 * fake_discord.retry_after * 0.9
+
+
+async def test_a_failing_archive_gets_a_private_internal_error_not_silence(bot, fake_discord, archive_worker):
+    await archive_worker.call(lambda a: a.store.conn.close())  # e.g. the database went away
+    await fake_discord.push_command("brief", company="KT")
+    callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert callback["type"] == 4 and "internal error" in callback["data"]["content"]
+    assert callback["data"]["flags"] & EPHEMERAL

@@ -195,3 +195,11 @@ async def test_a_429_storm_on_one_channel_does_not_hold_up_another(http_bot, fak
     daily_first = min(c.at for c in posts if c.args["channel"] == "C0DAILY" and c.status == 200)
     assert esg_done < daily_first  # the other channel finished while this one waited out Retry-After
     assert daily_first - limited[0].at >= 2  # and the waiting channel honoured Retry-After twice
+
+
+async def test_a_failing_archive_gets_a_private_internal_error_not_silence(http_bot, fake_slack, archive_worker):
+    await archive_worker.call(lambda a: a.store.conn.close())  # e.g. the database went away
+    body = urllib.parse.urlencode(slash_command_form("brief KT", fake_slack.response_url("broken")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "internal error" in answer["text"] and answer["response_type"] == "ephemeral"
