@@ -93,10 +93,10 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
-        # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
-        # if it is still within the grace window; the ledger skips what is already done.
         if started is not None:
             started(scheduler)
+        # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
+        # if it is still within the grace window; the ledger skips what is already done.
         catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
                      for channel in config.channels
                      if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]
