@@ -196,12 +196,7 @@ async def test_a_part_discord_took_but_the_dead_process_never_recorded_is_not_po
     daily = channels.by_name()["kr-daily"]
     fake_discord.swallow = 1  # part 0 answered; part 1 lands in the thread, then the process dies
     deliverer = Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT)
-    doomed = asyncio.create_task(deliverer.deliver(daily, SLOT))
-    for _ in range(2):
-        await asyncio.wait_for(fake_discord.posted.get(), WAIT)
-    doomed.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await doomed
+    await fake_discord.kill_after(deliverer.deliver(daily, SLOT), posts=2)
     fake_discord.swallow = None
     bot._threads.clear()  # a new process knows no threads: it asks again, and Discord says it exists
     await Deliverer(archive_worker, channels, {"discord": bot}, lambda: SLOT).deliver(daily, SLOT)

@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import LocalServer
+
 TOKEN = "discord-test-token"
 APP_ID = "1100000000000000001"
 BOT_ID = "1100000000000000002"
@@ -87,43 +89,22 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeDiscord:
+class FakeDiscord(LocalServer):
     def __init__(self, channels: dict[str, str] | None = None) -> None:
+        super().__init__()
         self.channels = channels or {CHANNEL_ID: "briefings"}
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel or thread id -> messages
         self.threads: dict[str, str] = {}  # thread id -> parent channel id
         self.commands: list[dict[str, Any]] = []
         self.callbacks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # interaction callbacks and follow-ups
-        self.posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.rate_limits: dict[str, int] = {}  # channel -> how many 429s before accepting
-        self.retry_after = 1.0
-        self.swallow: int | None = None  # accept this many more posts, then hang on the next one
-        self.hung = asyncio.Event()
         self.identified = asyncio.Event()
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
-        self._sockets: list[web.WebSocketResponse] = []
         self._seq = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
-    async def start(self) -> FakeDiscord:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         app.router.add_get("/gateway", self._gateway)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
-
-    async def close(self) -> None:
-        self.hung.set()
-        for ws in self._sockets:
-            await ws.close()
-        if self._runner:
-            await self._runner.cleanup()
 
     @property
     def api_url(self) -> str:
@@ -151,8 +132,7 @@ class FakeDiscord:
             return self._json({"message": "401: Unauthorized", "code": 0}, 401)
         parts = path.strip("/").split("/")
         posting = request.method == "POST" and parts[0] == "channels" and parts[2:] == ["messages"]
-        if posting and self.rate_limits.get(parts[1], 0) > 0:
-            self.rate_limits[parts[1]] -= 1
+        if posting and self.rate_limited(parts[1]):
             self.calls.append(Call(request.method, path, body, 429))
             return self._json({"message": "You are being rate limited.", "retry_after": self.retry_after,
                                "global": False}, 429,
@@ -212,11 +192,7 @@ class FakeDiscord:
         self.messages.setdefault(channel_id, []).append(posted)
         if nonce:
             self._nonces[(channel_id, nonce)] = posted
-        self.posted.put_nowait(posted)
-        if self.swallow is not None:
-            swallow, self.swallow = self.swallow, self.swallow - 1
-            if swallow == 0:
-                await self.hung.wait()
+        await self.accepted(posted)
         return self._json(posted)
 
     # -- gateway --------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A fake Slack on 127.0.0.1: Web API methods, response_url endpoints and a Socket Mode websocket.
 
 It records every request. Tests steer it with `rate_limits` (429 with Retry-After per channel)
-and `swallow` (accept a post, then never answer: the process dies before it hears back).
+and `swallow` (accept a post, then never answer: the process dies before it hears back); see
+tests/fakes/server.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import LocalServer
+
 BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
 SIGNING_SECRET = "test-signing-secret"
@@ -31,43 +34,21 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages
         self.responses: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # bodies sent to response_url
         self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # socket mode acks
-        self.posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.rate_limits: dict[str, int] = {}  # channel -> how many 429s before accepting
-        self.retry_after = 1
-        self.swallow: int | None = None  # accept this many more posts, then hang on the next one
-        self.hung = asyncio.Event()
         self._ts = itertools.count(1)
-        self._sockets: list[web.WebSocketResponse] = []
         self.socket_open = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
-    # -- server ------------------------------------------------------------------------------
-    async def start(self) -> FakeSlack:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
-
-    async def close(self) -> None:
-        self.hung.set()
-        for ws in self._sockets:
-            await ws.close()
-        if self._runner:
-            await self._runner.cleanup()
 
     @property
     def api_url(self) -> str:
@@ -94,8 +75,7 @@ class FakeSlack:
             self.calls.append(Call(method, args))
             return web.json_response({"ok": False, "error": "invalid_auth"})
         channel = str(args.get("channel", ""))
-        if method == "chat.postMessage" and self.rate_limits.get(channel, 0) > 0:
-            self.rate_limits[channel] -= 1
+        if method == "chat.postMessage" and self.rate_limited(channel):
             self.calls.append(Call(method, args, status=429))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(self.retry_after)})
@@ -115,11 +95,7 @@ class FakeSlack:
                    "blocks": args.get("blocks"), "thread_ts": args.get("thread_ts"), "metadata": args.get("metadata"),
                    "unfurl_links": args.get("unfurl_links")}
         self.messages.setdefault(channel, []).append(message)
-        self.posted.put_nowait({"channel": channel, **message})
-        if self.swallow is not None:
-            swallow, self.swallow = self.swallow, self.swallow - 1
-            if swallow == 0:  # the message is in the channel; the poster never hears so
-                await self.hung.wait()
+        await self.accepted({"channel": channel, **message})
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def _history(self, channel: str, thread: str | None) -> list[dict[str, Any]]:
