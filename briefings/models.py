@@ -134,6 +134,7 @@ class Article:
     summary: list[str] = field(default_factory=list)
     company_summaries: dict[str, list[str]] = field(default_factory=dict)
     removed: list[RemovedLine] = field(default_factory=list)
+    story_terms: list[str] = field(default_factory=list)  # for clustering outlets' copies of one story
     terms: str = ""  # space-joined morphemes for the full-text index (not serialised)
 
     @property

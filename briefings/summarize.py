@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from briefings.analysis.korean import morphemes
+from briefings.analysis.korean import index_terms, morphemes
 from briefings.models import Article
 
 DAMPING = 0.85
@@ -89,3 +89,12 @@ def summarize_article(article: Article) -> tuple[list[str], dict[str, list[str]]
             if mine:
                 per_company[tag.company] = summarize_sentences(mine, min(2, len(mine)))
     return summary, per_company
+
+
+def story_terms(article: Article) -> list[str]:
+    """What identifies the story an article tells: content words of its title and lead sentence.
+
+    Computed once at ingest and kept with the article, so composing a digest never re-runs the
+    analyser; particles and endings are left out, or any two Korean sentences would look alike.
+    """
+    return sorted(set(index_terms(" ".join([article.title, *article.summary[:1]]))))

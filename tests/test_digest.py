@@ -106,3 +106,17 @@ def test_user_templates_are_sandboxed(seeded, tmp_path):
     (tmp_path / "headline.j2").write_text("{{ digest.__class__.__mro__ }}", encoding="utf-8")
     with pytest.raises(Exception, match=r"unsafe|not safely|access"):
         seeded.render_digest(seeded.compose_digest(DigestSpec()), "text", TemplateSet(tmp_path))
+
+
+def test_story_terms_are_kept_at_ingest_so_composing_never_reanalyses(seeded):
+    from dataclasses import replace
+
+    from briefings.digest.compose import cluster
+    from briefings.summarize import story_terms
+    articles = seeded.store.articles(seeded.make_filter())
+    for article in articles:
+        assert article.story_terms and article.story_terms == story_terms(article)
+        assert "은" not in article.story_terms and "는" not in article.story_terms  # content words only
+    # An archive written before story_terms existed still clusters the same way.
+    old = [replace(a, story_terms=[]) for a in articles]
+    assert [[a.id for a in g] for g in cluster(old)] == [[a.id for a in g] for g in cluster(articles)]

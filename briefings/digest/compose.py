@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from briefings.analysis.korean import index_terms, morphemes
+from briefings.analysis.korean import morphemes
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.digest.model import Digest, Grid, GridCell, Section, Story, SummaryLine
 from briefings.digest.spec import DigestSpec, Period, resolve_window
 from briefings.models import Article
 from briefings.store.base import ArchiveStore, ArticleFilter
-from briefings.summarize import repeats, select
+from briefings.summarize import repeats, select, story_terms
 
 SAME_STORY = 0.5  # Jaccard of title+lead morphemes above which two articles tell one story
 MAX_ARTICLES = 5000
@@ -69,8 +69,7 @@ def cluster(articles: list[Article]) -> list[list[Article]]:
     """Group articles that tell one story (several outlets), newest story first."""
     groups: list[tuple[set[str], list[Article]]] = []
     for article in sorted(articles, key=_sort_key, reverse=True):
-        # content words only: particles and endings would make any two Korean sentences look alike
-        terms = set(index_terms(" ".join([article.title, *article.summary[:1]])))
+        terms = set(article.story_terms or story_terms(article))  # an archive from before story_terms
         for seen, members in groups:
             if terms and len(terms & seen) / len(terms | seen) >= SAME_STORY:
                 members.append(article)

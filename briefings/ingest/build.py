@@ -17,7 +17,7 @@ from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_
 from briefings.ingest.readers import RawArticle
 from briefings.ingest.rules import CompiledRules, load_rules
 from briefings.models import Article, Paragraph
-from briefings.summarize import summarize_article
+from briefings.summarize import story_terms, summarize_article
 
 DERIVED_TITLE_CHARS = 60
 MIN_BODY_CHARS = 20
@@ -85,6 +85,7 @@ class ArticleBuilder:
         )
         article.people, article.quotes = self.people.find(paragraphs)
         article.summary, article.company_summaries = summarize_article(article)
+        article.story_terms = story_terms(article)
         searchable = [title, *(p.text for p in paragraphs)]
         article.terms = " ".join(index_terms("\n".join(searchable)))
         return article
