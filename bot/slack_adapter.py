@@ -85,9 +85,10 @@ class SlackAdapter:
                           response_type="ephemeral")
             return
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
-        if len(payloads) > MAX_RESPONSES:
-            payloads = payloads[:MAX_RESPONSES]
-            payloads[-1]["text"] += "\n… (잘림 / truncated)"
+        if len(payloads) > MAX_RESPONSES:  # the last allowed message says what was cut
+            cut = len(payloads) - MAX_RESPONSES + 1
+            payloads = [*payloads[:MAX_RESPONSES - 1],
+                        {"text": f"… (잘림 / truncated: {cut} more message(s); narrow the command)"}]
         for payload in payloads:
             await respond(response_type=response_type, **slack_message(payload))
 

@@ -15,7 +15,7 @@ from bot.credentials import Credentials
 from bot.delivery import Deliverer
 from bot.slack_adapter import EVENTS_PATH, METADATA_EVENT, SlackAdapter
 from briefings.commands import CommandContext, Commands
-from tests.conftest import write_channels
+from tests.conftest import distinct_articles, write_channels
 from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, signed_headers, slash_command_form
 
 WAIT = 20  # seconds: an upper bound for an answer that is already on its way, never a pause
@@ -32,6 +32,11 @@ CHANNELS = """\
     channel: C0ESG
     schedule: "30 8 * * *"
     digest: {group: theme, window: all, themes: [esg]}
+  - name: kr-everything
+    platform: slack
+    channel: C0ALL
+    schedule: "0 9 * * 1"
+    digest: {group: theme, window: all, max_stories: 50}
 """
 
 # Each command with text its answer must contain and whether only the caller sees it.
@@ -199,3 +204,27 @@ async def test_a_failing_archive_gets_a_private_internal_error_not_silence(http_
     assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
     answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
     assert "internal error" in answer["text"] and answer["response_type"] == "ephemeral"
+
+
+@pytest.mark.slow
+async def test_an_answer_longer_than_five_messages_ends_with_a_truncation_marker(
+        http_bot, fake_slack, archive_worker, tmp_path):
+    every_theme = await archive_worker.call(
+        lambda a: " ".join(k.term for t in a.taxonomy.theme_ids for k in a.taxonomy.theme(t).keywords))
+    path = distinct_articles(tmp_path, 45)  # distinct stories, each now also touching every theme
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(json.dumps({**r, "body": f"{r['body']}\n{every_theme}."}, ensure_ascii=False)
+                              for r in records), encoding="utf-8")
+    added = await archive_worker.call(lambda a: a.ingest([path]))
+    assert added.counts["added"] == 45
+    body = urllib.parse.urlencode(slash_command_form("digest kr-everything", fake_slack.response_url("long")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    answers = [await asyncio.wait_for(fake_slack.responses.get(), WAIT) for _ in range(5)]
+    assert all(len(a["blocks"]) <= 50 for a in answers[:4]) and "blocks" not in answers[4]
+    assert answers[4]["text"].startswith("… (잘림 / truncated: ") and answers[4]["response_type"] == "ephemeral"
+    cut = int(answers[4]["text"].split("truncated: ")[1].split()[0])
+    assert cut >= 2  # seven themes of 45 stories need more than five messages
+    # Nothing beyond Slack's five: the next answer to arrive is the one to the next command.
+    follow = urllib.parse.urlencode(slash_command_form("help", fake_slack.response_url("next")))
+    await send_command(http_bot, follow, signed_headers(follow))
+    assert "brief COMPANY" in (await asyncio.wait_for(fake_slack.responses.get(), WAIT))["text"]
