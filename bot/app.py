@@ -108,14 +108,14 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                 loop.add_signal_handler(sig, stop.set)
         stopper = asyncio.create_task(stop.wait(), name="stop")
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            if task is not stopper and task.exception():
-                log.error("adapter %s stopped: %r", task.get_name(), task.exception())
+        failed = [task for task in done if task is not stopper and task.exception()]
+        for task in failed:  # e.g. a rejected token: stop loudly rather than run half the bot
+            stderr.write(f"stopping: the {task.get_name()} adapter failed: {task.exception()!r}\n")
         scheduler.shutdown(wait=False)
         for close in closers:
             await close()
         for task in [*tasks, *catch_ups, stopper]:
             task.cancel()
-        return 0
+        return 1 if failed else 0
     finally:
         worker.close()

@@ -88,3 +88,20 @@ async def test_one_process_serves_both_platforms_and_posts_each_scheduled_digest
     assert "기업별 브리핑" in str(discord_post["embeds"]) and discord_post["allowed_mentions"] == {"parse": []}
     assert "scheduled: slack-daily next at 2026-11-23T08:30:00+09:00" in out.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+async def test_a_rejected_token_stops_the_bot_with_a_clear_error(seeded_db, tmp_path):
+    db = tmp_path / "bot.sqlite3"
+    shutil.copy(seeded_db, db)
+    discord = await FakeDiscord().start()
+    err = io.StringIO()
+    try:
+        creds = Credentials(discord_token="not-the-token", discord_api_url=discord.api_url,
+                            discord_gateway_url=discord.gateway_url)
+        code = await asyncio.wait_for(run_bot(str(CONFIG), str(db), creds=creds, stdout=io.StringIO(), stderr=err,
+                                              clock=lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)), WAIT)
+    finally:
+        await discord.close()
+    assert code == 1
+    assert "stopping: the discord adapter failed: LoginFailure('Improper token has been passed.')" in err.getvalue()
+    assert "not-the-token" not in err.getvalue()
