@@ -26,14 +26,13 @@ from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.discord_commands import briefing_group
-from briefings.commands import Commands, Reply
+from briefings.commands import INTERNAL_ERROR, PUBLIC_COMMANDS, Commands, Reply
 from briefings.formats import render
 from briefings.templating import TemplateSet
 
 log = logging.getLogger(__name__)
 THREAD_EXISTS = 160004  # Discord's code for "a thread has already been created for this message"
 NONCE_LENGTH = 25
-PUBLIC_ANSWERS = ("brief", "theme", "grid")  # what briefings.commands answers in the channel
 
 
 def nonce_for(key: str) -> str:
@@ -121,7 +120,7 @@ class DiscordAdapter:
             await self._answer(interaction, name, positional, named)
         except Exception:
             log.exception("discord: /briefing %s failed", name)
-            failed = {"content": "내부 오류로 답하지 못했습니다 / internal error, see the bot's log", "ephemeral": True}
+            failed = {"content": INTERNAL_ERROR, "ephemeral": True}
             with contextlib.suppress(discord.HTTPException):
                 if interaction.response.is_done():
                     await interaction.followup.send(**failed)
@@ -137,7 +136,7 @@ class DiscordAdapter:
         try:
             reply: Reply = await asyncio.wait_for(asyncio.shield(job), self.defer_after)
         except TimeoutError:
-            deferred_public = name in PUBLIC_ANSWERS
+            deferred_public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not deferred_public, thinking=True)
             reply = await job
         payloads = [to_send_kwargs(p) for p in render(reply.digest, "discord", self.templates)]

@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels import ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
-from briefings.commands import Commands, Reply
+from briefings.commands import INTERNAL_ERROR, Commands, Reply
 from briefings.formats import render
 from briefings.templating import TemplateSet
 
@@ -81,8 +81,7 @@ class SlackAdapter:
             reply, payloads = await self.answer(command.get("text") or "")
         except Exception:
             log.exception("slash command %r failed", (command.get("text") or "")[:80])
-            await respond(text="내부 오류로 답하지 못했습니다 / internal error, see the bot's log",
-                          response_type="ephemeral")
+            await respond(text=INTERNAL_ERROR, response_type="ephemeral")
             return
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
         if len(payloads) > MAX_RESPONSES:  # the last allowed message says what was cut

@@ -33,6 +33,9 @@ HELP = {
     "help": ("help", "help", "명령 안내 / this help"),
 }
 COMMANDS = tuple(HELP)
+# Answers the whole channel sees; every other answer, and any error, goes to the caller only.
+PUBLIC_COMMANDS = frozenset({"brief", "theme", "grid"})
+INTERNAL_ERROR = "내부 오류로 답하지 못했습니다 / internal error, see the bot's log"
 
 
 @dataclass
@@ -51,7 +54,7 @@ class CommandContext:
 
 
 def _note(title: str, lines: list[str], lang: str, error: bool = False) -> Reply:
-    return Reply(Digest(title, "", lang, [], notes=lines), ephemeral=True, error=error)
+    return Reply(Digest(title, "", lang, [], notes=lines), error=error)
 
 
 def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
@@ -91,11 +94,13 @@ class Commands:
             return _note("알 수 없는 명령 / unknown command", [f"'{name[:40]}' — `help` 로 명령을 확인하세요."],
                          self.lang, error=True)
         try:
-            return handler(positional, named)
+            reply: Reply = handler(positional, named)
         except (QueryError, BriefingsError, ValueError) as exc:
             usage = HELP[name][0]
             return _note(f"{name}: 입력 오류 / bad input", [str(exc), f"사용법 / usage: {usage}"], self.lang,
                          error=True)
+        reply.ephemeral = name not in PUBLIC_COMMANDS
+        return reply
 
     # -- the commands -------------------------------------------------------------------------
     def cmd_help(self, positional: list[str], named: dict[str, str]) -> Reply:
@@ -116,7 +121,7 @@ class Commands:
         digest = self.ctx.archive.compose_digest(spec)
         quotes = self.ctx.archive.store.quotes(company, None, 3)
         digest.notes = [f"“{q['text']}” — {q['speaker'] or '?'} {q['role'] or ''} ({a.id})" for a, q in quotes]
-        return Reply(digest, ephemeral=False)
+        return Reply(digest)
 
     def cmd_news(self, positional: list[str], named: dict[str, str]) -> Reply:
         query = named.get("query") or (positional[0] if positional else "")
@@ -158,12 +163,12 @@ class Commands:
             raise QueryError("테마를 지정하세요 / name a theme: " + ", ".join(archive.taxonomy.theme_ids))
         spec = DigestSpec(group="company", themes=[theme], companies=companies, language=self.lang, max_stories=3,
                           title=archive.taxonomy.theme_label(archive.resolve_themes([theme])[0], self.lang))
-        return Reply(archive.compose_digest(spec), ephemeral=False)
+        return Reply(archive.compose_digest(spec))
 
     def cmd_grid(self, positional: list[str], named: dict[str, str]) -> Reply:
         period = named.get("period") or (positional[0] if positional else "all")
         spec = DigestSpec(group="grid", window=period, language=self.lang, max_stories=2)
-        return Reply(self.ctx.archive.compose_digest(spec), ephemeral=False)
+        return Reply(self.ctx.archive.compose_digest(spec))
 
     def cmd_quotes(self, positional: list[str], named: dict[str, str]) -> Reply:
         who = named.get("who") or " ".join(positional)
@@ -207,4 +212,4 @@ class Commands:
         spec = channels[name]
         if spec.window == "since-last":
             spec = spec.model_copy(update={"window": "7d"})  # a preview never moves the ledger
-        return Reply(self.ctx.archive.compose_digest(spec), ephemeral=True)
+        return Reply(self.ctx.archive.compose_digest(spec))
