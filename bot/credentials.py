@@ -27,14 +27,14 @@ class Credentials:
             value = env.get(name, "").strip()
             return value or None
 
-        port = get("SLACK_PORT") or "3000"
+        port = get("SLACK_PORT") or str(cls.slack_port)
         if not port.isdigit() or int(port) > 65535:
             raise ValueError(f"SLACK_PORT must be a port number (0-65535), not {port[:20]!r}")
         return cls(
             slack_bot_token=get("SLACK_BOT_TOKEN"), slack_app_token=get("SLACK_APP_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_api_url=get("SLACK_API_URL") or SLACK_API_DEFAULT, slack_port=int(port),
-            slack_host=get("SLACK_HOST") or "0.0.0.0",
+            slack_api_url=get("SLACK_API_URL") or cls.slack_api_url, slack_port=int(port),
+            slack_host=get("SLACK_HOST") or cls.slack_host,
             discord_token=get("DISCORD_TOKEN"), discord_api_url=get("DISCORD_API_URL"),
             discord_gateway_url=get("DISCORD_GATEWAY_URL"))
 
