@@ -6,6 +6,7 @@ returning a list of message payloads (dicts). A new format is one new module in 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from types import ModuleType
@@ -15,6 +16,7 @@ from briefings.digest.model import Digest
 from briefings.templating import Markup, TemplateSet
 
 
+@functools.cache  # the package's modules do not change while the process runs
 def available() -> dict[str, ModuleType]:
     found = {}
     for info in pkgutil.iter_modules(__path__):
