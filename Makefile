@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
 eval: $(STAMP)
-	$(BIN)/python -m tests.eval.summaries $(DATA)
+	$(BIN)/python -m tests.eval $(DATA)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -80,6 +80,9 @@ class CompanyTag:
     paragraphs: list[int]
     inherited_paragraphs: list[int]
     evidence: list[Evidence]
+    salience: float = 0.0  # 0..1: how much the article is about this company (title, lead, share of text)
+    about: bool = False  # the article is about the company, not a passing mention
+    sentences: list[list[int]] = field(default_factory=list)  # [paragraph, sentence] pairs attributed to it
 
 
 @dataclass

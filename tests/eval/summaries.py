@@ -90,3 +90,11 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def run(ctx) -> dict:
+    from tests.eval.corpus import SCI_SUMMARIES
+    table = evaluate(ctx.path(SCI_SUMMARIES))
+    for name, row in table.items():
+        print(f"{name:<20} {row['rouge1']:>8} {row['rouge2']:>8} {row['rougeL']:>8}")
+    return table
