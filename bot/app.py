@@ -19,7 +19,7 @@ from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
-from bot.scheduler import build_scheduler, due_slot
+from bot.scheduler import build_scheduler, due_slot, log_missed_slots
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.settings import config_dir
@@ -97,6 +97,10 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             started(scheduler)
         # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
         # if it is still within the grace window; the ledger skips what is already done.
+        for channel in config.channels:  # slots too old to post are at least said in the log
+            last = await worker.call(lambda a, c=channel: max(
+                filter(None, (a.store.last_slot(c.name), a.store.last_slot("console:" + c.name))), default=None))
+            log_missed_slots(channel, last, clock(), config.misfire_grace_seconds)
         catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
                      for channel in config.channels
                      if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]

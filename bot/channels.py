@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.scheduler import WallClockCronTrigger, channel_trigger
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.digest.spec import DigestSpec
 from briefings.errors import ConfigError, ConfigProblem
@@ -31,8 +32,8 @@ class ChannelSpec(BaseModel):
     templates: str | None = None  # folder, relative to the config folder
     thread: bool = False  # follow-up messages of a long digest go in the first one's thread
 
-    def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.schedule, timezone=ZoneInfo(self.timezone))
+    def trigger(self) -> WallClockCronTrigger:
+        return channel_trigger(self.schedule, self.timezone)
 
     @property
     def destination(self) -> tuple[str, str | None, str]:
@@ -69,9 +70,12 @@ def _semantic_problems(spec: ChannelSpec, taxonomy: Taxonomy, folder: Path, wher
         problems.append(where(("timezone",), f"unknown timezone {spec.timezone!r}"))
     else:
         try:
-            spec.trigger()
+            trigger = spec.trigger()
         except ValueError as exc:
             problems.append(where(("schedule",), f"bad cron line {spec.schedule!r}: {exc}"))
+        else:  # "0 0 30 2 *" parses but never fires: refuse it now rather than at `run`
+            if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+                problems.append(where(("schedule",), f"cron line {spec.schedule!r} never fires (no such date)"))
     for n, company in enumerate(spec.digest.companies):
         if taxonomy.resolve_company(company) is None:
             problems.append(where(("digest", "companies", n), f"unknown company {company!r}"))

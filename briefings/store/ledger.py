@@ -45,6 +45,11 @@ class SqliteLedger(Transactional):
                                 (channel,)).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def last_slot(self, channel: str) -> datetime | None:
+        """The newest slot this channel's ledger has seen, posted or not."""
+        row = self.conn.execute("SELECT max(slot) FROM deliveries WHERE channel = ?", (channel,)).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def get_state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
