@@ -59,23 +59,32 @@ class ChannelConfig:
         return {c.name: c for c in self.channels}
 
 
+def _schedule_problems(raw: dict, where) -> list[ConfigProblem]:
+    """The timezone and cron line of one entry, checked even when the rest of the entry is broken."""
+    timezone, schedule = raw.get("timezone", DEFAULT_TIMEZONE), raw.get("schedule")
+    if not isinstance(timezone, str):
+        return []  # the schema check already says what type it needs
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [where(("timezone",), f"unknown timezone {timezone!r}")]
+    if not isinstance(schedule, str):
+        return []
+    try:
+        trigger = channel_trigger(schedule, timezone)
+    except ValueError as exc:
+        return [where(("schedule",), f"bad cron line {schedule!r}: {exc}")]
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:  # "0 0 30 2 *" parses but never fires
+        return [where(("schedule",), f"cron line {schedule!r} never fires (no such date)")]
+    return []
+
+
 def _semantic_problems(spec: ChannelSpec, taxonomy: Taxonomy, folder: Path, where) -> list[ConfigProblem]:
     problems = []
     if spec.platform == "discord" and not spec.channel.isdigit():
         problems.append(where(("channel",), f"a Discord channel is its numeric id, not {spec.channel!r} "
                                             "(Developer Mode → right-click the channel → Copy Channel ID)"))
-    try:
-        ZoneInfo(spec.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(where(("timezone",), f"unknown timezone {spec.timezone!r}"))
-    else:
-        try:
-            trigger = spec.trigger()
-        except ValueError as exc:
-            problems.append(where(("schedule",), f"bad cron line {spec.schedule!r}: {exc}"))
-        else:  # "0 0 30 2 *" parses but never fires: refuse it now rather than at `run`
-            if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
-                problems.append(where(("schedule",), f"cron line {spec.schedule!r} never fires (no such date)"))
+    problems += _schedule_problems(spec.model_dump(), where)
     for n, company in enumerate(spec.digest.companies):
         if taxonomy.resolve_company(company) is None:
             problems.append(where(("digest", "companies", n), f"unknown company {company!r}"))
@@ -98,11 +107,14 @@ def load_channels(path: Path, taxonomy: Taxonomy) -> ChannelConfig:
     """Read and check channels.yaml; raise ConfigError listing every problem found."""
     doc = read_yaml(path)
     data = doc.data or {}
+    problems: list[ConfigProblem] = []
     try:
         top = ChannelsFile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(problems_from_validation(doc, exc)) from None
-    problems: list[ConfigProblem] = []
+    except ValidationError as exc:  # reported, and the entries are still checked one by one
+        problems += problems_from_validation(doc, exc)
+        entries = data.get("channels") if isinstance(data, dict) else None
+        top = ChannelsFile(channels=[e if isinstance(e, dict) else {} for e in entries]
+                           if isinstance(entries, list) else [])
     valid: list[ChannelSpec] = []
     seen_names: dict[str, int] = {}
     seen_destinations: dict[tuple, int] = {}
@@ -118,6 +130,7 @@ def load_channels(path: Path, taxonomy: Taxonomy) -> ChannelConfig:
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 problems.append(where(loc, f"{'.'.join(map(str, loc))}: {err['msg']}"))
+            problems += _schedule_problems(raw, where)  # a missing name must not hide a bad cron line
             continue
         problems += _semantic_problems(spec, taxonomy, path.parent, where)
         if spec.name in seen_names:
