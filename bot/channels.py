@@ -97,7 +97,7 @@ def _semantic_problems(spec: ChannelSpec, taxonomy: Taxonomy, folder: Path, wher
             problems.append(where(("templates",), f"template folder not found: {path}"))
         else:
             try:
-                TemplateSet(path)
+                problems.extend(TemplateSet(path).trial_render())
             except ConfigError as exc:
                 problems.extend(exc.problems)
     return problems

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 
 from briefings.errors import ConfigError, ConfigProblem
+from briefings.sandbox import BoundedSandbox, render_bounded
 
 TEMPLATE_NAMES = ("headline.j2", "section_intro.j2", "story.j2", "footer.j2")
 
@@ -38,17 +38,34 @@ class Markup:
 PLAIN = Markup(escape=lambda s: s)
 
 
+def template_file(user_dir: Path | None, name: str) -> str:
+    if user_dir is not None and (user_dir / name).exists():
+        return str(user_dir / name)
+    return f"briefings/templates/{name}"
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    """The template line an error happened on (Jinja rewrites tracebacks to template lines)."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 class TemplateSet:
     def __init__(self, user_dir: Path | None = None):
         loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
         loaders.append(PackageLoader("briefings", "templates"))
         self.user_dir = user_dir
-        self._base = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=False, undefined=StrictUndefined,
+        self._base = BoundedSandbox(loader=ChoiceLoader(loaders), autoescape=False, undefined=StrictUndefined,
                                           trim_blocks=True, lstrip_blocks=True)
         # Placeholders so templates compile; each format's overlay replaces them.
         self._base.filters.update({name: str for name in ("strong", "italic", "code")})
         self._base.filters["link"] = lambda s, url=None: str(s)
-        self._envs: dict[int, SandboxedEnvironment] = {}
+        self._envs: dict[int, BoundedSandbox] = {}
         problems = []
         for name in TEMPLATE_NAMES:
             try:
@@ -60,7 +77,7 @@ class TemplateSet:
         if problems:
             raise ConfigError(problems)
 
-    def _env(self, markup: Markup) -> SandboxedEnvironment:
+    def _env(self, markup: Markup) -> BoundedSandbox:
         env = self._envs.get(id(markup))
         if env is None:
             def finalize(value: Any) -> Any:
@@ -85,7 +102,29 @@ class TemplateSet:
 
     def render(self, name: str, markup: Markup, **context: Any) -> str:
         try:
-            return self._env(markup).get_template(name).render(**context).strip()
-        except TemplateError as exc:
-            raise ConfigError([ConfigProblem(str(self.user_dir or "templates"), getattr(exc, "lineno", None), name,
-                                             f"template failed to render: {exc}")]) from None
+            template = self._env(markup).get_template(name)
+            return render_bounded(template, context).strip()
+        except Exception as exc:  # whatever a user's template does wrong is a template problem, not a crash
+            raise ConfigError([ConfigProblem(template_file(self.user_dir, name), _template_line(exc, name), name,
+                                             f"template failed to render: {type(exc).__name__}: {exc}")]) from None
+
+    def trial_render(self) -> list[ConfigProblem]:
+        """Render every template once on a small sample digest, as `check-config` does for user folders:
+        a template that fails, runs too long or writes too much is found before it is scheduled."""
+        from briefings.digest.model import Digest, Section, Story
+
+        story = Story(article_id="0123456789ab", title="제목 Title", summary=["요약 문장입니다."], outlets=["outlet"],
+                      article_ids=["0123456789ab"], published="2026-01-01", companies=["KT"], themes=["AI"],
+                      url="https://example.com/a")
+        section = Section(key="kt", title="KT", stories=[story], total=3)
+        digest = Digest(title="Digest", period="2026-01-01", language="ko", sections=[section])
+        problems = []
+        for name, context in (("headline.j2", {"digest": digest}), ("footer.j2", {"digest": digest}),
+                              ("section_intro.j2", {"section": section, "digest": digest}),
+                              ("story.j2", {"story": story, "section": section})):
+            try:
+                self.render(name, PLAIN, lang="ko", **context)
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+        return problems
+
