@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
 from briefings.errors import ConfigError, ConfigProblem
+from briefings.links import safe_url
 from briefings.sandbox import BoundedSandbox, render_bounded
 
 TEMPLATE_NAMES = ("headline.j2", "section_intro.j2", "story.j2", "footer.j2")
@@ -95,7 +96,7 @@ class TemplateSet:
                 "strong": lambda s: Safe(markup.strong(esc(s))),
                 "italic": lambda s: Safe(markup.italic(esc(s))),
                 "code": lambda s: Safe(markup.code(esc(s))),
-                "link": lambda s, url=None: Safe(markup.link(esc(s), url) if url else esc(s)),
+                "link": lambda s, url=None: Safe(markup.link(esc(s), target) if (target := safe_url(url)) else esc(s)),
             })
             self._envs[id(markup)] = env
         return env

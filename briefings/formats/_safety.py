@@ -35,3 +35,4 @@ def truncate(text: str, limit: int, mark: str = TRUNCATION_MARK) -> str:
 def plain(text: str) -> str:
     """Strip the markup our own templates add, for plain-text fallbacks."""
     return re.sub(r"[*_`]", "", text)
+
