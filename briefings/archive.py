@@ -37,6 +37,8 @@ def parse_date_bound(text: str, *, end: bool, today: date) -> date:
     if m := _RELATIVE.match(text):
         n, unit = int(m[1]), m[2].lower()
         days = {"d": 1, "일": 1, "w": 7, "주": 7, "m": 30, "개월": 30, "y": 365, "년": 365}[unit] * n
+        if days > (today - date.min).days:  # "9999y" reaches before year 1
+            raise QueryError(f"{text!r} reaches back before the calendar starts: use a shorter period")
         return today - timedelta(days=days)
     parts = text.split("-")
     try:

@@ -18,6 +18,7 @@ from briefings.digest.model import Digest, Section
 from briefings.digest.spec import DigestSpec
 from briefings.errors import BriefingsError
 
+MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
 HELP = {
     "brief": ("brief COMPANY [THEME]", "brief KT · brief SKT ai_dx",
@@ -137,7 +138,9 @@ class Commands:
             else:
                 query = f"{query} {word}"
         page_text = named.get("page", "1")
-        page = max(int(page_text), 1) if page_text.isdigit() else 1
+        if not page_text.isdecimal() or not 1 <= int(page_text) <= MAX_PAGE:
+            raise QueryError(f"page={page_text[:20]!r}: give a page number from 1 to {MAX_PAGE}")
+        page = int(page_text)
         result = archive.search(query, companies, themes, named.get("since"), named.get("until"),
                                 limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         stories = [story_from([h.article], archive.taxonomy, self.lang, None) for h in result.page.hits]

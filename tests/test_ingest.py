@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -155,9 +154,11 @@ def test_a_failed_write_leaves_the_archive_as_it_was(seeded, tmp_path):
     before = seeded.store.stats()
     text = ("KT 대표, 고객 중심 강조\n김영섭 KT 대표는 \"고객이 모든 변화의 시작이다\"라고 말했다. "
             "회사는 고객만족을 최우선으로 한다.\n")
-    with pytest.raises(sqlite3.IntegrityError):
-        seeded.ingest([write(tmp_path / "q.txt", text)])
-    assert seeded.store.stats() == before
+    report = seeded.ingest([write(tmp_path / "q.txt", text), write(tmp_path / "r.txt", "짧은 기사 본문입니다. " * 5)])
+    [failed] = report.rejected  # reported for that article; the batch went on
+    assert failed.source.endswith("q.txt") and "could not store" in failed.reason and "disk gone" in failed.reason
+    assert report.counts["added"] == 1  # the article without quotes was stored
+    assert seeded.store.stats()["articles"]["total"] == before["articles"]["total"] + 1
     assert seeded.store.source_seen(str((tmp_path / "q.txt").resolve())) is None
     seeded.store.conn.execute("DROP TRIGGER fail_quotes")
     assert seeded.ingest([tmp_path / "q.txt"]).counts["added"] == 1

@@ -98,6 +98,8 @@ def implausibility(text: str) -> str | None:
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     """Return (text, encoding name) or raise RejectedInput saying why."""
     text, encoding = _decode(data, source)
+    if (nul := text.find("\x00")) >= 0:  # the binary sniff reads only the first 8 KB
+        raise RejectedInput(source, f"binary content: a NUL character at position {nul:,}")
     problem = implausibility(text)
     if problem:
         raise RejectedInput(source, f"undecodable: read as {encoding}, but {problem}")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from briefings.errors import RejectedInput
 from briefings.ingest.build import ArticleBuilder, content_hash
-from briefings.ingest.readers import iter_input_files, read_file
+from briefings.ingest.readers import display_path, iter_input_files, read_file
 from briefings.store.base import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class IngestReport:
 
 def _source_key(path: Path, source: str) -> str:
     """Sources are keyed by absolute path so the same file is recognised from any folder."""
-    return str(path.resolve()) + source[len(str(path)):]
+    return display_path(path.resolve()) + source[len(display_path(path)):]
 
 
 class Ingestor:
@@ -63,8 +63,12 @@ class Ingestor:
     def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
-        report.items += [ItemReport(str(p), "rejected", reason="no such file or folder") for p in missing]
-        files = list(iter_input_files([p for p in paths if p.exists()]))
+        report.items += [ItemReport(display_path(p), "rejected", reason="no such file or folder") for p in missing]
+
+        def unreadable(name: str, why: str) -> None:
+            report.items.append(ItemReport(name, "rejected", reason=why))
+
+        files = list(iter_input_files([p for p in paths if p.exists()], on_error=unreadable))
         for done, path in enumerate(files, start=1):
             report.items += self.ingest_file(path)
             if progress:
@@ -72,7 +76,8 @@ class Ingestor:
         return report
 
     def ingest_file(self, path: Path) -> list[ItemReport]:
-        source = str(path)
+        """Every error on one file or one of its articles is that item's verdict; the batch goes on."""
+        source = display_path(path)
         try:
             size = path.stat().st_size
             if size > self.max_file_bytes:
@@ -80,14 +85,18 @@ class Ingestor:
             if size == 0:
                 raise RejectedInput(source, "empty file")
             data = path.read_bytes()
-            outcome = read_file(path, data, hashlib.sha256(data).hexdigest())
+            outcome = read_file(path, data, hashlib.sha256(data).hexdigest(), source)
         except RejectedInput as exc:
             return [ItemReport(exc.source, "rejected", reason=exc.reason)]
         except OSError as exc:
             return [ItemReport(source, "rejected", reason=f"cannot read: {exc.strerror or exc}")]
         items = [ItemReport(r.source, "rejected", reason=r.reason) for r in outcome.rejected]
         for raw in outcome.articles:
-            items.append(self._ingest_one(raw, _source_key(path, raw.source)))
+            try:
+                items.append(self._ingest_one(raw, _source_key(path, raw.source)))
+            except Exception as exc:  # e.g. a storage error: reported for this article, the rest goes on
+                log.error("could not store %s: %r", raw.source, exc)
+                items.append(ItemReport(raw.source, "rejected", reason=f"could not store: {exc!r}"))
         return items
 
     def _ingest_one(self, raw, key: str) -> ItemReport:

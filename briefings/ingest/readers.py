@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from briefings.ingest.html import read_html
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
 JSON_FIELDS = ("title", "body", "url", "published", "outlet")
+_FEED_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.S)
 
 
 @dataclass
@@ -39,24 +42,44 @@ class ReadOutcome:
     encoding: str
 
 
-def iter_input_files(paths: list[Path]) -> Iterator[Path]:
-    """Files under the given paths, sorted, supported suffixes only (explicit files always)."""
+def display_path(path: Path | str) -> str:
+    """A file name fit to print and store whatever its bytes: undecodable bytes are shown as \\xNN."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def iter_input_files(paths: list[Path], on_error: Callable[[str, str], None] | None = None) -> Iterator[Path]:
+    """Files under the given paths, sorted, supported suffixes only (explicit files always).
+
+    A folder that cannot be listed is reported through `on_error(name, why)`, never skipped silently.
+    """
+    def report(exc: OSError) -> None:
+        if on_error is not None:
+            on_error(display_path(exc.filename or "?"), f"cannot read folder: {exc.strerror or exc}")
+
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found = []
+        for root, dirs, names in os.walk(path, onerror=report):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                child = Path(root) / name
+                if child.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith(".") and child.is_file():
+                    found.append(child)
+        yield from sorted(found)
 
 
-def read_file(path: Path, data: bytes, raw_hash: str) -> ReadOutcome:
-    source = str(path)
+def read_file(path: Path, data: bytes, raw_hash: str, source: str | None = None) -> ReadOutcome:
+    source = source or display_path(path)
     text, encoding = decode_bytes(data, source)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise RejectedInput(source, "empty: no text (whitespace only)")
     suffix = path.suffix.lower()
+    if _FEED_START.match(text[:4096]):
+        raise RejectedInput(source, "an RSS/Atom feed, not an article: feeds are read as sources, one article "
+                                    "per item, not ingested as one file")
     if suffix in (".html", ".htm"):
         fields = read_html(text)
         art = RawArticle(source, fields.lines, raw_hash, "html", title=fields.title, url=fields.url,
@@ -129,7 +152,9 @@ def _read_json_document(source: str, text: str, raw_hash: str, encoding: str) ->
 
 def _read_json_lines(source: str, text: str, raw_hash: str, encoding: str) -> ReadOutcome:
     articles, rejected = [], []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: str.splitlines() also breaks at U+2028, U+0085 and friends, which JSON
+    # allows raw inside strings, and would cut one record in two.
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         item_source = f"{source}:{lineno}"
