@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels import ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
+from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
 from briefings.commands import INTERNAL_ERROR, Commands, Reply
 from briefings.formats import render
 from briefings.templating import TemplateSet
@@ -67,6 +68,8 @@ class SlackAdapter:
         self._stopped = asyncio.Event()
         self._handler: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
+        self.http_limits = HttpLimits()
         self.ready = asyncio.Event()
         self.port: int | None = None  # the HTTP port actually bound (SLACK_PORT may be 0 in tests)
 
@@ -131,11 +134,13 @@ class SlackAdapter:
             await self._handler.connect_async()
             log.info("slack: connected in Socket Mode")
         else:
-            self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=self.creds.slack_port))
+            web_app = self.app.web_app(path=EVENTS_PATH, port=self.creds.slack_port)
+            web_app.middlewares.append(guard_middleware(self.http_limits))
+            self._runner = web.AppRunner(web_app, keepalive_timeout=self.http_limits.keepalive_timeout)
             await self._runner.setup()
-            site = web.TCPSite(self._runner, self.creds.slack_host, self.creds.slack_port)
-            await site.start()
-            self.port = self._runner.addresses[0][1]
+            self._server = await asyncio.get_running_loop().create_server(
+                GuardedServer(self._runner.server, self.http_limits), self.creds.slack_host, self.creds.slack_port)
+            self.port = self._server.sockets[0].getsockname()[1]
             log.info("slack: listening for requests on %s:%d%s", self.creds.slack_host, self.port, EVENTS_PATH)
         self.ready.set()
         await self._stopped.wait()
@@ -144,5 +149,7 @@ class SlackAdapter:
         self._stopped.set()
         if self._handler is not None:
             await self._handler.close_async()
+        if self._server is not None:
+            self._server.close()
         if self._runner is not None:
             await self._runner.cleanup()
