@@ -106,9 +106,15 @@ class EvalContext:
     @cached_property
     def dev_built(self) -> dict[int, Built]:
         """Every dev corpus line built by the product (both cores; ~1–2 minutes)."""
-        lines = sorted(self.dev_rows)
-        workers = max(1, min(2, os.cpu_count() or 1))
-        chunks = [(str(self.path(DEV_CORPUS)), set(lines[i::workers * 4])) for i in range(workers * 4)]
+        return self.build_lines(self.dev_rows)
+
+    def build_lines(self, lines: object) -> dict[int, Built]:
+        """Only these dev corpus lines built by the product, for areas that need a labelled few."""
+        wanted = sorted(set(lines))  # type: ignore[call-overload]
+        if "dev_built" in self.__dict__:
+            return {n: self.dev_built[n] for n in wanted if n in self.dev_built}
+        workers = max(1, min(2, os.cpu_count() or 1, len(wanted)))
+        chunks = [(str(self.path(DEV_CORPUS)), set(wanted[i::workers * 4])) for i in range(workers * 4)]
         with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
             built = [b for chunk in pool.map(_build_chunk, chunks) for b in chunk]
         return {b.line: b for b in sorted(built, key=lambda b: b.line)}
