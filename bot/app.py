@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -104,6 +104,15 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
                      for channel in config.channels
                      if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]
+        # A digest that failed (retries exhausted) or was cut off in the last day is tried again now.
+        due = {task.get_name().removeprefix("catch-up ") for task in catch_ups}
+        for channel in config.channels:
+            key = channel.name if channel.platform in posters else "console:" + channel.name
+            slots = await worker.call(lambda a, k=key: a.store.unfinished_deliveries(k, clock() - timedelta(days=1)))
+            for slot in slots:
+                if channel.name in due and slot == due_slot(channel, clock(), config.misfire_grace_seconds):
+                    continue  # already being caught up
+                catch_ups.append(asyncio.create_task(deliver(channel, slot), name=f"retry {channel.name}"))
         if console is not None:
             tasks.append(asyncio.create_task(console.run(), name="console"))
         loop = asyncio.get_running_loop()

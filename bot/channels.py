@@ -43,14 +43,17 @@ class ChannelSpec(BaseModel):
 class ChannelsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     misfire_grace_seconds: int = Field(default=900, ge=1, le=86400)
+    delivery_retry_minutes: float = Field(default=30, ge=0, le=1440)  # how long a failing post is retried
     channels: list[dict] = []
 
 
 class ChannelConfig:
-    def __init__(self, channels: list[ChannelSpec], misfire_grace_seconds: int, folder: Path):
+    def __init__(self, channels: list[ChannelSpec], misfire_grace_seconds: int, folder: Path,
+                 retry_seconds: float = 1800.0):
         self.channels = channels
         self.misfire_grace_seconds = misfire_grace_seconds
         self.folder = folder
+        self.retry_seconds = retry_seconds
 
     def templates_for(self, channel: ChannelSpec) -> TemplateSet:
         return TemplateSet(self.folder / channel.templates) if channel.templates else TemplateSet()
@@ -143,4 +146,4 @@ def load_channels(path: Path, taxonomy: Taxonomy) -> ChannelConfig:
         valid.append(spec)
     if problems:
         raise ConfigError(problems)
-    return ChannelConfig(valid, top.misfire_grace_seconds, path.parent)
+    return ChannelConfig(valid, top.misfire_grace_seconds, path.parent, top.delivery_retry_minutes * 60)

@@ -51,6 +51,14 @@ class ConsoleAdapter:
             if line:
                 self.write(await self.answer(line))
 
+    @staticmethod
+    def permanent(exc: Exception) -> bool:
+        return False
+
+    @staticmethod
+    def retry_after(exc: Exception) -> float | None:
+        return None
+
     async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
                    resume: bool) -> str:
         self.write(f"\n[scheduled digest · {channel.name}]\n{payload['text']}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import random
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.channels import ChannelConfig, ChannelSpec
@@ -21,6 +23,30 @@ class Poster(Protocol):
     async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
                    resume: bool) -> str:
         """Post one message; return its platform reference (Slack ts, Discord message id)."""
+
+    def permanent(self, exc: Exception) -> bool:
+        """True for an error no retry can fix (unknown channel, revoked token)."""
+
+    def retry_after(self, exc: Exception) -> float | None:
+        """Seconds the platform asked us to wait before the next try, if it said."""
+
+
+class DeliveryFailed(Exception):
+    """A digest could not be posted within its retry budget; the ledger records it as failed."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a failed post is retried: minutes, not seconds, so an outage does not drop a digest."""
+
+    budget_seconds: float = 1800.0
+    first_delay: float = 2.0
+    max_delay: float = 300.0
+
+
+def _backoff(delay: float, retry_after: float | None) -> float:
+    jittered = delay * (0.5 + random.random())  # spread retries of many channels apart
+    return max(jittered, retry_after or 0.0)
 
 
 class ArchiveWorker:
@@ -43,12 +69,36 @@ class ArchiveWorker:
 
 class Deliverer:
     def __init__(self, worker: ArchiveWorker, config: ChannelConfig, posters: dict[str, Poster],
-                 clock: Callable[[], datetime], ledger_prefix: str = ""):
+                 clock: Callable[[], datetime], ledger_prefix: str = "", *,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, retry: RetryPolicy | None = None):
         self.worker = worker
         self.config = config
         self.posters = posters
         self.clock = clock
+        self.sleep = sleep  # injected in tests, so an hour of retries takes no time
+        self.retry = retry or RetryPolicy(budget_seconds=config.retry_seconds)
         self.ledger_prefix = ledger_prefix  # console previews keep their own ledger
+
+    async def _post_part(self, poster: Poster, channel: ChannelSpec, payload: dict[str, Any], *, key: str,
+                         thread_ref: str | None, resume: bool) -> str:
+        """Post one part, retrying with backoff and jitter until the retry budget is spent."""
+        deadline = self.clock() + timedelta(seconds=self.retry.budget_seconds)
+        delay, attempt = self.retry.first_delay, 0
+        while True:
+            attempt += 1
+            try:
+                return await poster.post(channel, payload, key=key, thread_ref=thread_ref, resume=resume)
+            except Exception as exc:
+                permanent = poster.permanent(exc)
+                remaining = (deadline - self.clock()).total_seconds()
+                if permanent or remaining <= 0:
+                    why = "not retryable" if permanent else f"gave up after {attempt} attempt(s)"
+                    raise DeliveryFailed(f"{why}: {exc!r}") from exc
+                wait = min(_backoff(delay, poster.retry_after(exc)), remaining)  # the last try at the deadline
+                log.warning("digest part %s: post failed (%r); attempt %d, retrying in %.0f s", key, exc, attempt, wait)
+                await self.sleep(wait)
+                delay = min(delay * 2, self.retry.max_delay)
+                resume = True  # the failed call may have reached the platform: check before posting again
 
     def _prepare(self, archive: Archive, channel: ChannelSpec, slot: datetime, key: str):
         status = archive.store.begin_delivery(key, slot, self.clock())
@@ -72,9 +122,16 @@ class Deliverer:
         for part, payload in enumerate(payloads):
             if part in done:
                 continue
-            ref = await poster.post(channel, payload, key=f"{key}@{slot.isoformat()}#{part}",
-                                    thread_ref=thread_ref if payload.get("in_thread") else None,
-                                    resume=status == "resume")
+            try:
+                ref = await self._post_part(poster, channel, payload, key=f"{key}@{slot.isoformat()}#{part}",
+                                            thread_ref=thread_ref if payload.get("in_thread") else None,
+                                            resume=status == "resume")
+            except DeliveryFailed as exc:
+                await self.worker.call(lambda a, exc=exc: a.store.fail_delivery(key, slot, str(exc), self.clock()))
+                log.error("digest %s for %s FAILED at part %d of %d (%d posted before): %s; recorded in the ledger, "
+                          "retried at the next start", channel.name, slot.isoformat(), part + 1, len(payloads),
+                          len(done) + sent, exc)
+                raise
             await self.worker.call(
                 lambda a, part=part, ref=ref: a.store.record_part(key, slot, part, ref, self.clock()))
             sent += 1

@@ -150,6 +150,16 @@ class DiscordAdapter:
             await interaction.followup.send(**more, ephemeral=reply.ephemeral)
 
     # -- scheduled digests ---------------------------------------------------------------
+    @staticmethod
+    def permanent(exc: Exception) -> bool:
+        """Missing access or an unknown channel: retrying cannot help."""
+        return isinstance(exc, discord.Forbidden | discord.NotFound)
+
+    @staticmethod
+    def retry_after(exc: Exception) -> float | None:
+        """discord.py waits out ordinary 429s itself; what reaches us may still carry a delay."""
+        return getattr(exc, "retry_after", None)
+
     async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
                    resume: bool) -> str:
         await self.logged_in.wait()

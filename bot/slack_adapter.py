@@ -34,6 +34,8 @@ COMMAND = "/briefing"
 EVENTS_PATH = "/slack/events"
 MAX_RESPONSES = 5  # Slack accepts five messages per response_url
 METADATA_EVENT = "briefings_digest_part"
+PERMANENT_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
+                              "token_revoked", "token_expired", "missing_scope", "invalid_blocks", "msg_too_long"})
 PLATFORM_ONLY = ("in_thread",)  # payload keys for the delivery code, not for Slack
 
 
@@ -95,6 +97,23 @@ class SlackAdapter:
             await respond(response_type=response_type, **slack_message(payload))
 
     # -- outbound --------------------------------------------------------------------------
+    @staticmethod
+    def permanent(exc: Exception) -> bool:
+        """Slack errors that no retry can fix; rate limits and server errors are retried."""
+        return isinstance(exc, SlackApiError) and exc.response.get("error") in PERMANENT_ERRORS
+
+    @staticmethod
+    def retry_after(exc: Exception) -> float | None:
+        """Seconds Slack asked us to wait (a 429's Retry-After), if it said."""
+        if not isinstance(exc, SlackApiError):
+            return None
+        value = {k.lower(): v for k, v in (exc.response.headers or {}).items()}.get("retry-after")
+        value = value[0] if isinstance(value, list) else value
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+
     async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
                    resume: bool) -> str:
         """Post one part of a digest; the delivery key rides along as message metadata.

@@ -215,4 +215,17 @@ class Commands:
         spec = channels[name]
         if spec.window == "since-last":
             spec = spec.model_copy(update={"window": "7d"})  # a preview never moves the ledger
-        return Reply(self.ctx.archive.compose_digest(spec))
+        digest = self.ctx.archive.compose_digest(spec)
+        digest.notes.append(self._delivery_line(name))
+        return Reply(digest)
+
+    def _delivery_line(self, channel: str) -> str:
+        store = self.ctx.archive.store
+        found = [s for s in (store.delivery_status(channel), store.delivery_status("console:" + channel)) if s]
+        if not found:
+            return "발송 기록 없음 / not delivered yet"
+        last = max(found, key=lambda s: str(s["slot"]))
+        line = f"마지막 발송 / last delivery: {last['slot']} · {last['status']} · {last['parts']} message(s)"
+        if last["status"] == "failed":
+            line += f" · 실패 / FAILED: {str(last['error'])[:200]} (다음 시작 때 재시도 / retried at the next start)"
+        return line

@@ -15,7 +15,7 @@ import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from bot.channels import load_channels
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, DeliveryFailed, RetryPolicy
 from bot.scheduler import build_scheduler, latest_slot
 from briefings.analysis.taxonomy import load_taxonomy
 from briefings.errors import ConfigError
@@ -122,6 +122,14 @@ class RecordingPoster:
         self.posts.append((key, payload.get("text", "")))
         return f"ref-{len(self.posts)}"
 
+    @staticmethod
+    def permanent(exc: Exception) -> bool:
+        return False
+
+    @staticmethod
+    def retry_after(exc: Exception) -> float | None:
+        return None
+
 
 @pytest.fixture
 def worker(archive_worker):
@@ -173,8 +181,8 @@ async def test_a_restart_after_a_kill_mid_post_resumes_without_reposting(worker,
     assert report.counts["added"] == 200
     channel = channel.model_copy(update={"platform": "slack"})
     crashing = RecordingPoster(fail_after=1)
-    with pytest.raises(ConnectionError):
-        await Deliverer(worker, config, {"slack": crashing}, clock).deliver(channel, slot)
+    with pytest.raises(DeliveryFailed):  # no retry budget: the first failure ends this run, as a kill would
+        await Deliverer(worker, config, {"slack": crashing}, clock, retry=RetryPolicy(0)).deliver(channel, slot)
     assert len(crashing.posts) == 1
     restarted = RecordingPoster()
     sent = await Deliverer(worker, config, {"slack": restarted}, clock).deliver(channel, slot)

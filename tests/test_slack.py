@@ -228,3 +228,30 @@ async def test_an_answer_longer_than_five_messages_ends_with_a_truncation_marker
     follow = urllib.parse.urlencode(slash_command_form("help", fake_slack.response_url("next")))
     await send_command(http_bot, follow, signed_headers(follow))
     assert "brief COMPANY" in (await asyncio.wait_for(fake_slack.responses.get(), WAIT))["text"]
+
+
+async def test_a_minute_of_slack_500s_delays_the_digest_without_losing_or_repeating_a_part(
+        http_bot, fake_slack, archive_worker, channels):
+    from datetime import timedelta
+
+    from tests.test_delivery_retries import FakeTime
+    time = FakeTime(SLOT)
+    fake_slack.down = lambda: time.now < SLOT + timedelta(seconds=60)
+    sent = await Deliverer(archive_worker, channels, {"slack": http_bot}, time, sleep=time.sleep).deliver(
+        channels.by_name()["kr-daily"], SLOT)
+    keys = [m["metadata"]["event_payload"]["key"] for m in fake_slack.messages["C0DAILY"]]
+    assert sent == 4 and keys == [f"kr-daily@{SLOT.isoformat()}#{n}" for n in range(4)]
+    assert [c.status for c in fake_slack.calls_to("chat.postMessage")].count(500) >= 2
+
+
+async def test_an_unknown_slack_channel_fails_at_once_and_is_recorded(http_bot, fake_slack, archive_worker, channels):
+    from bot.delivery import DeliveryFailed
+    from tests.test_delivery_retries import FakeTime
+    time = FakeTime(SLOT)
+    fake_slack.missing_channels = {"C0DAILY"}
+    with pytest.raises(DeliveryFailed, match="channel_not_found"):
+        await Deliverer(archive_worker, channels, {"slack": http_bot}, time, sleep=time.sleep).deliver(
+            channels.by_name()["kr-daily"], SLOT)
+    assert time.slept == [] and len(fake_slack.calls_to("chat.postMessage")) == 1
+    status = await archive_worker.call(lambda a: a.store.delivery_status("kr-daily"))
+    assert status["status"] == "failed" and "channel_not_found" in status["error"]

@@ -36,6 +36,8 @@ async def closed_by_server(reader: asyncio.StreamReader) -> bool:
             pass
     except TimeoutError:
         return False
+    except ConnectionResetError:  # closed while we were still writing: the peer sees a reset, not EOF
+        return True
     return True
 
 

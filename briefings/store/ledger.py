@@ -21,6 +21,9 @@ class SqliteLedger(Transactional):
             if row is None:
                 conn.execute("INSERT INTO deliveries(channel, slot, status, started_at) VALUES (?, ?, 'posting', ?)",
                              (channel, slot.isoformat(), now.isoformat()))
+            elif row[0] == "failed":  # retried (at a start, or by hand): posting again, from the first missing part
+                conn.execute("UPDATE deliveries SET status = 'posting' WHERE channel = ? AND slot = ?",
+                             (channel, slot.isoformat()))
         if row is None:
             return "new"
         return "done" if row[0] == "posted" else "resume"
@@ -39,6 +42,27 @@ class SqliteLedger(Transactional):
         with self.transaction() as conn:
             conn.execute("UPDATE deliveries SET status = 'posted', finished_at = ? WHERE channel = ? AND slot = ?",
                          (now.isoformat(), channel, slot.isoformat()))
+
+    def fail_delivery(self, channel: str, slot: datetime, error: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'failed', finished_at = ?, error = ? WHERE channel = ?"
+                         " AND slot = ?", (now.isoformat(), error[:500], channel, slot.isoformat()))
+
+    def unfinished_deliveries(self, channel: str, since: datetime) -> list[datetime]:
+        """Slots since `since` that failed or were cut off: what a start retries."""
+        rows = self.conn.execute("SELECT slot FROM deliveries WHERE channel = ? AND status != 'posted' AND slot >= ?"
+                                 " ORDER BY slot", (channel, since.isoformat()))
+        return [datetime.fromisoformat(slot) for (slot,) in rows]
+
+    def delivery_status(self, channel: str) -> dict[str, str | int | None] | None:
+        """The newest delivery of a channel: slot, status, when it finished, its error and parts posted."""
+        row = self.conn.execute(
+            "SELECT d.slot, d.status, d.finished_at, d.error, (SELECT count(*) FROM delivery_parts p"
+            " WHERE p.channel = d.channel AND p.slot = d.slot) FROM deliveries d WHERE d.channel = ?"
+            " ORDER BY d.slot DESC LIMIT 1", (channel,)).fetchone()
+        if row is None:
+            return None
+        return {"slot": row[0], "status": row[1], "finished_at": row[2], "error": row[3], "parts": row[4]}
 
     def last_delivered(self, channel: str) -> datetime | None:
         row = self.conn.execute("SELECT max(slot) FROM deliveries WHERE channel = ? AND status = 'posted'",

@@ -4,7 +4,7 @@ and the faults tests steer: 429 storms per channel, and posts accepted but never
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
 from aiohttp import web
@@ -16,6 +16,8 @@ class LocalServer:
         self.posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # every message accepted
         self.rate_limits: dict[str, int] = {}  # channel -> how many 429s before accepting
         self.retry_after = 1
+        self.down: Callable[[], bool] = lambda: False  # while true, posts get a 500 (an outage)
+        self.missing_channels: set[str] = set()  # posts to these fail as an unknown channel
         self.swallow: int | None = None  # accept this many more posts, then hang on the next one
         self._hung = asyncio.Event()
         self._sockets: list[web.WebSocketResponse] = []

@@ -79,6 +79,12 @@ class FakeSlack(LocalServer):
             self.calls.append(Call(method, args, status=429))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(self.retry_after)})
+        if method == "chat.postMessage" and channel in self.missing_channels:
+            self.calls.append(Call(method, args))
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        if method == "chat.postMessage" and self.down():
+            self.calls.append(Call(method, args, status=500))
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
         self.calls.append(Call(method, args))
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
