@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from bot.channels import ChannelSpec
 from bot.delivery import ArchiveWorker
+from bot.rendering import render_off_loop
 from briefings.commands import Commands
-from briefings.formats import render
 from briefings.templating import TemplateSet
 
 PROMPT = "briefings> "
@@ -34,7 +34,7 @@ class ConsoleAdapter:
 
     async def answer(self, line: str) -> str:
         reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
-        return render(reply.digest, "text", self.templates)[0]["text"]
+        return (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.channels import ChannelConfig, ChannelSpec
+from bot.rendering import render_off_loop
 from briefings.archive import Archive
-from briefings.formats import render
 
 log = logging.getLogger(__name__)
 FORMAT_FOR = {"slack": "slack", "discord": "discord", "console": "text"}
@@ -103,20 +103,20 @@ class Deliverer:
     def _prepare(self, archive: Archive, channel: ChannelSpec, slot: datetime, key: str):
         status = archive.store.begin_delivery(key, slot, self.clock())
         if status == "done":
-            return status, [], {}
+            return status, None, {}
         digest = archive.compose_digest(channel.digest, last_delivery=archive.store.last_delivered(key))
-        payloads = render(digest, FORMAT_FOR[channel.platform], self.config.templates_for(channel),
-                          thread=channel.thread)
-        return status, payloads, archive.store.delivered_parts(key, slot)
+        return status, digest, archive.store.delivered_parts(key, slot)
 
     async def deliver(self, channel: ChannelSpec, slot: datetime, poster_platform: str | None = None) -> int:
         """Post what is not yet posted for (channel, slot); returns the number of messages sent."""
         key = self.ledger_prefix + channel.name
         poster = self.posters[poster_platform or channel.platform]
-        status, payloads, done = await self.worker.call(lambda a: self._prepare(a, channel, slot, key))
+        status, digest, done = await self.worker.call(lambda a: self._prepare(a, channel, slot, key))
         if status == "done":
             log.info("digest %s for %s already posted", channel.name, slot.isoformat())
             return 0
+        payloads = await render_off_loop(digest, FORMAT_FOR[channel.platform], self.config.templates_for(channel),
+                                         thread=channel.thread)
         thread_ref = done.get(0)
         sent = 0
         for part, payload in enumerate(payloads):

@@ -26,8 +26,8 @@ from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.discord_commands import briefing_group
+from bot.rendering import render_off_loop
 from briefings.commands import INTERNAL_ERROR, PUBLIC_COMMANDS, Commands, Reply
-from briefings.formats import render
 from briefings.templating import TemplateSet
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class DiscordAdapter:
             deferred_public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not deferred_public, thinking=True)
             reply = await job
-        payloads = [to_send_kwargs(p) for p in render(reply.digest, "discord", self.templates)]
+        payloads = [to_send_kwargs(p) for p in await render_off_loop(reply.digest, "discord", self.templates)]
         if not interaction.response.is_done():
             await interaction.response.send_message(**payloads.pop(0), ephemeral=reply.ephemeral)
         elif deferred_public and reply.ephemeral:  # e.g. a bad company name: not for the whole channel

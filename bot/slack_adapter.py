@@ -25,8 +25,8 @@ from bot.channels import ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
+from bot.rendering import render_off_loop
 from briefings.commands import INTERNAL_ERROR, Commands, Reply
-from briefings.formats import render
 from briefings.templating import TemplateSet
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class SlackAdapter:
     # -- inbound ---------------------------------------------------------------------------
     async def answer(self, text: str) -> tuple[Reply, list[dict[str, Any]]]:
         reply: Reply = await self.worker.call(lambda _archive: self.commands.run_text(text))
-        return reply, render(reply.digest, "slack", self.templates)
+        return reply, await render_off_loop(reply.digest, "slack", self.templates)
 
     async def on_command(self, ack, command: dict[str, Any], respond) -> None:
         await ack()  # within Slack's 3 seconds; the answer follows through response_url

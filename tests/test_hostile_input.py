@@ -107,3 +107,27 @@ def test_huge_numbers_are_a_bad_input_not_an_internal_error(seeded, text):
 def test_a_page_in_range_still_works(seeded):
     reply = Commands(CommandContext(seeded)).run_text("news 고객 page=2")
     assert not reply.error
+
+
+def test_a_page_of_100k_nested_blocks_is_refused_at_once_and_the_batch_goes_on(empty, tmp_path):
+    """HTML parsers are quadratic in nesting depth (this page took over ten minutes)."""
+    import time
+    folder = tmp_path / "in"
+    folder.mkdir()
+    n = 100_000
+    (folder / "deep.html").write_text("<html><body>" + "<div><p>본문 " * n + "</p></div>" * n + "</body></html>",
+                                      encoding="utf-8")
+    (folder / "good.txt").write_text("다른 기사 제목\n" + BODY, encoding="utf-8")
+    started = time.perf_counter()
+    report = empty.ingest([folder])
+    assert time.perf_counter() - started < 30  # generous: the refusal itself is one linear pass
+    assert report.counts["added"] == 1
+    [rejected] = report.rejected
+    assert rejected.source.endswith("deep.html") and "nested deeper than" in rejected.reason
+
+
+def test_a_moderately_nested_page_is_still_read_whole():
+    from briefings.ingest.html import read_html
+    page = "<html><body><article>" + "<div>" * 2_000 + "<p>첫 문단이다.</p><p>둘째 문단이다.</p>" + "</div>" * 2_000
+    fields = read_html(page + "</article></body></html>")
+    assert fields.lines == ["첫 문단이다.", "둘째 문단이다."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import time
 
@@ -81,3 +82,44 @@ def test_a_shipped_template_error_is_a_config_error_not_a_traceback(tmp_path):
     (folder / "footer.j2").write_text("{{ digest.no_such_field.deeper }}", encoding="utf-8")
     with pytest.raises(ConfigError):
         TemplateSet(folder).render("footer.j2", PLAIN, digest=object(), lang="ko")
+
+
+async def test_a_slow_template_renders_off_the_event_loop_and_the_archive_thread(archive_worker, tmp_path):
+    """While a template runs to its time limit, the event loop and the archive keep answering."""
+    import asyncio
+
+    from bot.console import ConsoleAdapter
+    from briefings.commands import CommandContext, Commands
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "story.j2").write_text("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+                                     encoding="utf-8")  # within every size bound: only the time limit ends it
+    commands = await archive_worker.call(lambda a: Commands(CommandContext(a)))
+    console = ConsoleAdapter(archive_worker, commands, None, None)
+    console.templates = TemplateSet(folder)
+    ticks: list[float] = []
+    answered: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    async def archive_meanwhile() -> None:
+        await asyncio.sleep(0.2)  # the slow render has started by now
+        await archive_worker.call(lambda a: a.store.count())
+        answered.append(time.monotonic())
+
+    ticking = asyncio.create_task(ticker())
+    started = time.monotonic()
+    other = asyncio.create_task(archive_meanwhile())
+    with pytest.raises(ConfigError, match="RenderLimitError"):
+        await console.answer("brief KT")
+    finished = time.monotonic()
+    ticking.cancel()
+    await other
+    ticks.append(finished)
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert finished - started >= 1.5  # the render really ran to its limit...
+    assert max(gaps) < 0.5  # ...while the loop kept turning (on the loop it would stall for 2 s)
+    assert answered[0] < finished  # and another archive call was answered before it ended

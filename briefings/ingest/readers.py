@@ -12,7 +12,7 @@ from pathlib import Path
 
 from briefings.errors import RejectedInput
 from briefings.ingest.decoding import decode_bytes
-from briefings.ingest.html import read_html
+from briefings.ingest.html import PageTooDeep, read_html
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
 JSON_FIELDS = ("title", "body", "url", "published", "outlet")
@@ -81,7 +81,10 @@ def read_file(path: Path, data: bytes, raw_hash: str, source: str | None = None)
         raise RejectedInput(source, "an RSS/Atom feed, not an article: feeds are read as sources, one article "
                                     "per item, not ingested as one file")
     if suffix in (".html", ".htm"):
-        fields = read_html(text)
+        try:
+            fields = read_html(text)
+        except PageTooDeep as exc:
+            raise RejectedInput(source, str(exc)) from None
         art = RawArticle(source, fields.lines, raw_hash, "html", title=fields.title, url=fields.url,
                          published=fields.published, site_name=fields.site_name, captions=fields.captions)
         return ReadOutcome([art], [], encoding)

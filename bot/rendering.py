@@ -1,0 +1,19 @@
+"""Rendering off the event loop and off the archive thread.
+
+A user's template may take up to the sandbox's time limit; on the event loop that would stall every
+platform's heartbeats and acks, and on the archive thread every other command. Renders run in the
+default executor instead (the sandbox's time guard is per thread, so it still applies).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from briefings.digest.model import Digest
+from briefings.formats import render
+from briefings.templating import TemplateSet
+
+
+async def render_off_loop(digest: Digest, fmt: str, templates: TemplateSet, **options: Any) -> list[dict[str, Any]]:
+    return await asyncio.to_thread(render, digest, fmt, templates, **options)
