@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from briefings.analysis.taxonomy import Taxonomy
+from briefings.lookup import Entry, NameIndex, company_index, theme_index
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
 
@@ -25,27 +26,24 @@ class Answerer(Protocol):
 Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
 
 
-def _matches(current: str, pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
-    """Choices whose label or value contains what was typed so far (case-insensitive)."""
-    typed = current.strip().lower()
-    found = [app_commands.Choice(name=label[:100], value=value) for label, value in pairs
-             if not typed or typed in label.lower() or typed in value.lower()]
-    return found[:MAX_CHOICES]
+def _choices(entries: list[Entry]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=e.label[:100], value=e.value) for e in entries[:MAX_CHOICES]]
 
 
 def completers(taxonomy: Taxonomy, channel_names: list[str]) -> tuple[Complete, Complete, Complete]:
-    companies = [(f"{taxonomy.company_name(c, 'ko')} ({c.upper()})", c) for c in taxonomy.company_ids]
-    themes = [(f"{taxonomy.theme_label(t, 'ko')} · {taxonomy.theme_label(t, 'en')}", t) for t in taxonomy.theme_ids]
-    channels = [(name, name) for name in channel_names]
+    """Autocomplete from the same name index the commands resolve with: what is suggested is accepted."""
+    channels = NameIndex()
+    for name in channel_names:
+        channels.add(name, name, [])
 
     async def company(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _matches(current, companies)
+        return _choices(company_index(taxonomy).complete(current, MAX_CHOICES))
 
     async def theme(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _matches(current, themes)
+        return _choices(theme_index(taxonomy).complete(current, MAX_CHOICES))
 
     async def channel(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _matches(current, channels)
+        return _choices(channels.complete(current, MAX_CHOICES))
 
     return company, theme, channel
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
@@ -54,6 +55,22 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k not in PLATFORM_ONLY}
 
 
+_MARKUP = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def slack_plain_text(text: str) -> str:
+    """Command text as the user typed it: Slack escapes `&`, `<`, `>` and wraps mentions, channels and
+    links in `<…>`; each is reduced to its label (`<@U1|kim>` → `@kim`, `<https://x|site>` → `site`)."""
+    def label(match: re.Match[str]) -> str:
+        sigil, target, shown = match.groups()
+        if sigil == "!":  # <!here>, <!subteam^S1|@team>: a special mention, shown as its label or name
+            return shown or target.split("^", 1)[0]
+        if shown:
+            return (sigil + shown.lstrip(sigil)) if sigil else shown
+        return sigil + target
+    return _MARKUP.sub(label, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 class SlackAdapter:
     platform = "slack"
 
@@ -83,7 +100,7 @@ class SlackAdapter:
     async def on_command(self, ack, command: dict[str, Any], respond) -> None:
         await ack()  # within Slack's 3 seconds; the answer follows through response_url
         try:
-            reply, payloads = await self.answer(command.get("text") or "")
+            reply, payloads = await self.answer(slack_plain_text(command.get("text") or ""))
         except Exception:
             log.exception("slash command %r failed", (command.get("text") or "")[:80])
             await respond(text=INTERNAL_ERROR, response_type="ephemeral")

@@ -17,6 +17,7 @@ from briefings.digest.compose import rule_verdict, story_from
 from briefings.digest.model import Digest, Section
 from briefings.digest.spec import DigestSpec
 from briefings.errors import BriefingsError
+from briefings.textinput import normalize_input
 
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
@@ -85,11 +86,14 @@ class Commands:
         return self.ctx.language
 
     def run_text(self, text: str) -> Reply:
-        name, positional, named = parse_text(text)
+        name, positional, named = parse_text(normalize_input(text))
         return self.run(name, positional, named)
 
     def run(self, name: str, positional: list[str] | None = None, named: dict[str, str] | None = None) -> Reply:
-        positional, named = positional or [], named or {}
+        # Every adapter's text and options arrive here: one normalisation for all of them.
+        name = normalize_input(name).lower()
+        positional = [w for w in (normalize_input(p) for p in positional or []) if w]
+        named = {normalize_input(k).lower(): normalize_input(v) for k, v in (named or {}).items()}
         handler = getattr(self, f"cmd_{name}", None) if name in COMMANDS else None
         if handler is None:
             return _note("알 수 없는 명령 / unknown command", [f"'{name[:40]}' — `help` 로 명령을 확인하세요."],

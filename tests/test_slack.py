@@ -255,3 +255,16 @@ async def test_an_unknown_slack_channel_fails_at_once_and_is_recorded(http_bot, 
     assert time.slept == [] and len(fake_slack.calls_to("chat.postMessage")) == 1
     status = await archive_worker.call(lambda a: a.store.delivery_status("kr-daily"))
     assert status["status"] == "failed" and "channel_not_found" in status["error"]
+
+
+async def test_slack_escaped_and_ime_typed_commands_are_understood(http_bot, fake_slack):
+    for n, (text, expected, absent) in enumerate([
+        ("news AT&amp;T", "AT&amp;T", "&amp;amp;"),  # searched for AT&T; shown escaped once, as Slack wants
+        ("brief KT&amp;G", "KT&amp;G", "&amp;amp;"),
+        ("brief\u3000ＫＴ", "KT 브리핑", "unknown command"),
+        ("brief 케이티", "KT 브리핑", "unknown company"),
+    ]):
+        body = urllib.parse.urlencode(slash_command_form(text, fake_slack.response_url(f"e{n}")))
+        assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+        answer = reply_text(await asyncio.wait_for(fake_slack.responses.get(), WAIT))
+        assert expected in answer and absent not in answer, (text, answer[:300])

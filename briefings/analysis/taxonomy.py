@@ -149,14 +149,16 @@ class Taxonomy:
         for company in self.spec.companies:
             if text in (company.name.ko, company.name.en):
                 return company.id
-        return None
+        from briefings.lookup import company_index  # the typed forms: labels, readings, initials
+        return company_index(self).resolve(text)
 
     def resolve_theme(self, text: str) -> str | None:
         text = text.strip()
         for theme in self.spec.themes:
             if text.lower() in (theme.id, theme.label.en.lower()) or text == theme.label.ko:
                 return theme.id
-        return None
+        from briefings.lookup import theme_index
+        return theme_index(self).resolve(text)
 
 
 def build_taxonomy(spec: TaxonomySpec) -> Taxonomy:
