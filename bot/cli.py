@@ -10,16 +10,20 @@ from briefings.settings import config_dir
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from bot.config_check import check_config_dir
+    from pathlib import Path
+
+    from bot.config_check import check_config_paths
 
     folder = config_dir(args.config)
-    problems = check_config_dir(folder)
+    paths = [Path(p) for p in args.paths]
+    problems = check_config_paths(paths, folder)
+    checked = ", ".join(map(str, paths)) if paths else str(folder)
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     if problems:
-        sys.stderr.write(f"{len(problems)} problem(s) in {folder}\n")
+        sys.stderr.write(f"{len(problems)} problem(s) in {checked}\n")
         return 1
-    sys.stdout.write(f"{folder}: configuration OK\n")
+    sys.stdout.write(f"{checked}: configuration OK\n")
     return 0
 
 
@@ -36,10 +40,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def add_bot_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="start the bot: scheduler plus every chat adapter with credentials")
+    p = core_cli.add_command(sub, "run", help="start the bot: scheduler plus every chat adapter with credentials")
     p.add_argument("--console", action="store_true", help="also (or only) chat in this terminal")
     p.set_defaults(handler=cmd_run)
-    p = sub.add_parser("check-config", help="validate every YAML file in the config folder")
+    p = core_cli.add_command(sub, "check-config", help="validate config folders or single YAML files "
+                                                       "(default: the config folder)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a config folder or a file such as channels.yaml")
     p.set_defaults(handler=cmd_check_config)
 
 

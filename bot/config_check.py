@@ -6,8 +6,11 @@ from pathlib import Path
 
 from bot.channels import load_channels
 from briefings.analysis.taxonomy import load_taxonomy
-from briefings.configcheck import check_core_config
+from briefings.configcheck import CORE_FILES, check_core_config
 from briefings.errors import ConfigError, ConfigProblem
+from briefings.yamlconf import load_model
+
+BOT_FILES = ("channels.yaml",)
 
 
 def check_config_dir(folder: Path) -> list[ConfigProblem]:
@@ -18,4 +21,42 @@ def check_config_dir(folder: Path) -> list[ConfigProblem]:
             load_channels(channels, load_taxonomy(folder))
         except ConfigError as exc:
             problems.extend(exc.problems)
+    return problems
+
+
+def check_config_file(path: Path, fallback: Path) -> list[ConfigProblem]:
+    """One YAML file, known by its name; channels are checked against the taxonomy beside them, or
+    `fallback`'s when there is none (so a channels file can be checked before it is deployed)."""
+    name = path.name
+    if not path.is_file():
+        return [ConfigProblem(str(path), None, "", "no such file")]
+    if name in CORE_FILES:
+        try:
+            load_model(path, CORE_FILES[name])
+        except ConfigError as exc:
+            return exc.problems
+        return []
+    if name in BOT_FILES:
+        beside = path.parent / "taxonomy.yaml"
+        try:
+            taxonomy = load_taxonomy(path.parent if beside.exists() else fallback)
+        except ConfigError as exc:
+            return exc.problems
+        try:
+            load_channels(path, taxonomy)
+        except ConfigError as exc:
+            return exc.problems
+        return []
+    known = ", ".join(sorted([*CORE_FILES, *BOT_FILES]))
+    return [ConfigProblem(str(path), None, "", f"not a briefings config file (known names: {known})")]
+
+
+def check_config_paths(paths: list[Path], default_folder: Path) -> list[ConfigProblem]:
+    """Folders and files in one pass; every problem of every path, each with its file and line."""
+    problems: list[ConfigProblem] = []
+    for path in paths or [default_folder]:
+        if path.is_dir():
+            problems.extend(check_config_dir(path))
+        else:
+            problems.extend(check_config_file(path, default_folder))
     return problems

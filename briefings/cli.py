@@ -224,19 +224,33 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--config", default=default, help="config folder (default: $BRIEFINGS_CONFIG_DIR or ./config)")
+    parser.add_argument("--db", default=default, help="archive file (default: from briefings.yaml, or $BRIEFINGS_DB)")
+
+
+# The global options are accepted after the command too (`briefings search 고객 --db FILE`): each
+# command's parser repeats them with no default, so a value given there overrides the one before it.
+_AFTER = argparse.ArgumentParser(add_help=False)
+_global_options(_AFTER, argparse.SUPPRESS)
+
+
+def add_command(sub: argparse._SubParsersAction, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    return sub.add_parser(name, parents=[_AFTER], **kwargs)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
-    parser.add_argument("--config", help="config folder (default: $BRIEFINGS_CONFIG_DIR or ./config)")
-    parser.add_argument("--db", help="archive file (default: from briefings.yaml, or $BRIEFINGS_DB)")
+    _global_options(parser, None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="add article files and folders to the archive")
+    p = add_command(sub, "ingest", help="add article files and folders to the archive")
     p.add_argument("paths", nargs="+", help=".txt .md .html .json .jsonl files or folders")
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
     p.set_defaults(handler=cmd_ingest)
 
-    p = sub.add_parser("search", help="full-text search, newest first")
+    p = add_command(sub, "search", help="full-text search, newest first")
     p.add_argument("query", help="words, \"a phrase\", company names in any form")
     p.add_argument("--company", action="append", help="only articles tagged with this company (repeatable)")
     p.add_argument("--theme", action="append", help="only articles tagged with this theme (repeatable)")
@@ -247,12 +261,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("show", help="one article: clean text, metadata, tags with their evidence")
+    p = add_command(sub, "show", help="one article: clean text, metadata, tags with their evidence")
     p.add_argument("id", help="article id (or a unique prefix of 4+ characters)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("digest", help="preview a digest of the archive in any output format")
+    p = add_command(sub, "digest", help="preview a digest of the archive in any output format")
     p.add_argument("--group", choices=["theme", "company", "grid"], default="theme")
     p.add_argument("--company", action="append", help="include this company (repeatable; default all)")
     p.add_argument("--theme", action="append", help="include this theme (repeatable; default all)")
@@ -268,7 +282,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--json", action="store_true", help="the raw payloads (Slack blocks, Discord embeds)")
     p.set_defaults(handler=cmd_digest)
 
-    p = sub.add_parser("stats", help="counts by company, theme, outlet and year")
+    p = add_command(sub, "stats", help="counts by company, theme, outlet and year")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
     return parser, sub

@@ -79,3 +79,34 @@ def test_every_cli_command_is_documented_in_the_readme():
     add_bot_commands(sub)
     for name in sub.choices:
         assert re.search(rf"briefings {name}\b", readme), f"README does not document `briefings {name}`"
+
+
+def test_global_options_work_after_the_command_too(seeded_db, tmp_path, capsys):
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    assert main(["search", "고객", "--db", str(db), "--config", str(CONFIG), "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert main(["--db", str(db), "--config", str(CONFIG), "search", "고객", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert after == before and after["results"]
+    empty = tmp_path / "empty.sqlite3"  # the value after the command wins
+    assert main(["--db", str(db), "--config", str(CONFIG), "stats", "--db", str(empty), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"]["total"] == 0
+    assert main(["--config", str(CONFIG), "stats", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"]["total"] == 5
+
+
+def test_check_config_takes_single_files_and_folders(tmp_path, capsys):
+    assert main(["check-config", str(CONFIG / "channels.yaml"), str(CONFIG / "taxonomy.yaml")]) == 0
+    assert "configuration OK" in capsys.readouterr().out
+    bad = tmp_path / "channels.yaml"  # alone, before deploying: checked against the shipped taxonomy
+    bad.write_text('channels:\n  - name: x\n    platform: console\n    channel: t\n    schedule: "0 0 30 2 *"\n'
+                   '    digest: {group: company, companies: [nokia]}\n', encoding="utf-8")
+    assert main(["--config", str(CONFIG), "check-config", str(bad), str(CONFIG)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:5" in err and "nokia" in err and "2 problem(s)" in err
+    other = tmp_path / "notes.yaml"
+    other.write_text("a: 1\n", encoding="utf-8")
+    assert main(["check-config", str(other), str(tmp_path / "missing.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "not a briefings config file" in err and "no such file" in err
