@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from typing import Any, TextIO
 
 from bot.channels import ChannelSpec
@@ -36,13 +37,32 @@ class ConsoleAdapter:
         reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
         return (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
 
-    async def run(self) -> None:
+    def _read_lines_in_background(self) -> asyncio.Queue[str]:
+        """Lines from a daemon thread: a blocking read in the loop's executor would hold up shutdown
+        (SIGTERM or Ctrl-C at the prompt) until the next line arrived."""
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+
+        def pump() -> None:
+            while True:
+                line = self.inp.readline()
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
+                except RuntimeError:  # the loop is gone: the bot has stopped
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=pump, name="console-input", daemon=True).start()
+        return lines
+
+    async def run(self) -> None:
+        lines = self._read_lines_in_background()
         self.write("briefings console — type `help` (Korean or English commands), `quit` to leave.")
         while True:
             self.out.write(PROMPT)
             self.out.flush()
-            line = await loop.run_in_executor(None, self.inp.readline)
+            line = await lines.get()
             if not line:  # end of input
                 return
             line = line.strip()

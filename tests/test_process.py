@@ -86,3 +86,19 @@ channels:
     slot = keys[0].split("@")[1].split("#")[0]
     assert keys == [f"kr-daily@{slot}#{n}" for n in range(4)]  # headline + 3 sections, each exactly once
     assert "posted in 4 message(s)" in log[-1] and "already in kr-daily" in "".join(log)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_at_the_console_prompt_stops_the_bot_without_waiting_for_a_line(seeded_db, tmp_path, sig):
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "run", env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    seen: list[str] = []
+    await asyncio.wait_for(read_until(process.stdout, "briefings console", seen), WAIT)
+    process.send_signal(sig)  # stdin stays open and silent, as at a prompt nobody types into
+    assert await asyncio.wait_for(process.wait(), WAIT) == 0
+    process.stdin.close()
