@@ -70,7 +70,7 @@ def test_passing_mention_is_not_about(taxonomy):
     tags = {t.company: t for t in tag_companies(taxonomy, body, "SK텔레콤, AI 스피커 신제품 출시")}
     assert tags["skt"].about and not tags["kt"].about
     assert tags["skt"].salience > tags["kt"].salience
-    assert [t.company for t in tag_companies(taxonomy, body, "SK텔레콤, AI 스피커 신제품 출시")][0] == "skt"
+    assert tag_companies(taxonomy, body, "SK텔레콤, AI 스피커 신제품 출시")[0].company == "skt"  # most salient first
 
 
 def test_title_and_lead_company_is_about(taxonomy):
@@ -98,3 +98,15 @@ def test_company_sentences_follow_the_subject(taxonomy):
     tags = {t.company: t for t in tag_companies(taxonomy, body, "")}
     assert tags["kt"].sentences == [[0, 0], [0, 1]]
     assert tags["skt"].sentences == [[1, 0]]
+
+
+def test_adjective_root_is_not_the_noun_keyword(taxonomy):
+    assert "수상" not in matched_terms(taxonomy, "awards", "매장 앞에 수상한 차량이 서 있었다.")
+    assert "수상" in matched_terms(taxonomy, "awards", "올해 수상자는 다음 달 발표된다.")  # prefix keyword
+
+
+def test_theme_only_deep_in_the_body_needs_a_stronger_score(taxonomy):
+    filler = [f"회사는 {n}번째 지역 매장을 새로 열고 영업 시간을 늘렸다." for n in range(1, 16)]
+    late = paras(*filler, "이 밖에 사회공헌 활동으로 복지관에 기부금을 전달했다.")
+    assert "esg" not in {t.theme for t in tag_themes(taxonomy, late, "KT, 지역 매장 확대", [])}
+    assert "esg" in {t.theme for t in tag_themes(taxonomy, late, "KT, 사회공헌 활동 확대", [])}

@@ -18,6 +18,10 @@ from briefings.models import Evidence, Paragraph
 
 # A keyword right after one of these in the same word is part of a name ("삼성바이오", "LG화학").
 _NAME_TAGS = {"NNP", "SL", "SN", "SH"}
+LEAD_CHARS = 300  # the headline and this much of the body are where a story states its subject
+UNANCHORED_FACTOR = 1.5  # a theme absent from headline and lead needs this multiple of its threshold
+# A match that starts on an adjective root is not the noun keyword ("수상한" is suspicious, not awarded).
+_ROOT_TAGS = {"XR"}
 
 
 @dataclass
@@ -26,7 +30,7 @@ class WordBounds:
 
     starts: set[int] = field(default_factory=set)
     ends: set[int] = field(default_factory=set)
-    after_name: set[int] = field(default_factory=set)
+    after_name: set[int] = field(default_factory=set)  # starts that cannot begin a keyword (name-glued, roots)
 
     @classmethod
     def of(cls, text: str) -> WordBounds:
@@ -37,7 +41,7 @@ class WordBounds:
             end = tok.start + tok.len
             bounds.starts.add(tok.start)
             bounds.ends.add(end)
-            if tok.start == prev_end and prev_tag in _NAME_TAGS:
+            if (tok.start == prev_end and prev_tag in _NAME_TAGS) or tag in _ROOT_TAGS:
                 bounds.after_name.add(tok.start)
             prev_end, prev_tag = end, tag
         return bounds
@@ -80,3 +84,22 @@ class KeywordMatcher:
         score = sum(keyword.weight * min(len(found), keyword.max_count) for keyword, found in hits)
         return score, [e for _, found in hits for e in found]
 
+
+
+def lead_limits(paragraphs: Sequence[Paragraph], chars: int = LEAD_CHARS) -> dict[int, int]:
+    """Per paragraph index, how many of its leading characters fall in the first `chars` of the body."""
+    limits: dict[int, int] = {}
+    used = 0
+    for para in paragraphs:
+        if para.kind != "body" or para.index < 0:
+            continue
+        if used >= chars:
+            break
+        limits[para.index] = chars - used
+        used += len(para.text)
+    return limits
+
+
+def anchored(evidence: Sequence[Evidence], limits: dict[int, int]) -> bool:
+    """Some hit is in the headline (paragraph -1) or in the lead."""
+    return any(e.paragraph == -1 or e.start < limits.get(e.paragraph, 0) for e in evidence)

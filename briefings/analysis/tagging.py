@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from briefings.analysis.keywords import KeywordMatcher
+from briefings.analysis.keywords import UNANCHORED_FACTOR, KeywordMatcher, anchored, lead_limits
 from briefings.analysis.salience import apply_salience
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import CompanyTag, Evidence, Paragraph, ThemeTag
@@ -64,14 +64,19 @@ def tag_themes(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str,
     """Themes whose weighted keyword score reaches the threshold; title words count too.
 
     Keywords match whole words (see keywords.py), and supporting words cannot tag on their own.
+    A theme none of whose words is in the headline or lead needs 1.5 times the threshold: a story
+    about earnings that mentions AI twice in its tenth paragraph is not an AI story.
     """
     matcher = KeywordMatcher(taxonomy)
     scored = [*paragraphs, Paragraph(-1, "body", title)] if title else list(paragraphs)
     by_index = {p.index: p for p in scored}
+    lead = lead_limits(paragraphs)
     tags = []
     for theme in taxonomy.spec.themes:
         score, evidence = matcher.score(theme.id, scored)
         if score < theme.threshold:
+            continue
+        if not anchored(evidence, lead) and score < UNANCHORED_FACTOR * theme.threshold:
             continue
         owners = []
         for company in companies:
