@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+
 import pytest
 
+from bot.cli import main
 from briefings.analysis.keywords import KeywordMatcher
 from briefings.analysis.korean import split_sentences
 from briefings.analysis.tagging import tag_companies, tag_themes
@@ -110,3 +115,14 @@ def test_theme_only_deep_in_the_body_needs_a_stronger_score(taxonomy):
     late = paras(*filler, "이 밖에 사회공헌 활동으로 복지관에 기부금을 전달했다.")
     assert "esg" not in {t.theme for t in tag_themes(taxonomy, late, "KT, 지역 매장 확대", [])}
     assert "esg" in {t.theme for t in tag_themes(taxonomy, late, "KT, 사회공헌 활동 확대", [])}
+
+
+def test_show_prints_salience_and_about(seeded_db, tmp_path, capsys):
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    archive_args = ["--config", str(CONFIG), "--db", str(db)]
+    assert main([*archive_args, "search", "시상식", "--json"]) == 0
+    article_id = json.loads(capsys.readouterr().out)["results"][0]["id"]
+    assert main([*archive_args, "show", article_id]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  KT: about, salience (0\.\d\d|1\.00);", out, re.M)
