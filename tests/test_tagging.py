@@ -126,3 +126,10 @@ def test_show_prints_salience_and_about(seeded_db, tmp_path, capsys):
     assert main([*archive_args, "show", article_id]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^  KT: about, salience (0\.\d\d|1\.00);", out, re.M)
+
+
+def test_look_alikes_block_only_the_matches_inside_them():
+    from briefings.analysis.taxonomy import Finder
+    finder = Finder(["대상"], ["대상으로", "대상자"])
+    text = "회원을 대상으로 한 행사에서 대상을 받았고, 대상자 명단과 대상 작품이 공개됐다. 대상으로"
+    assert [m.start for m in finder.find(text)] == [text.index("대상을"), text.index("대상 작품")]

@@ -111,8 +111,14 @@ class Finder:
     def find(self, text: str) -> list[Match]:
         blocked = ([(m.start(), m.end()) for m in self._exclude.finditer(text)] if self._exclude else [])
         out = []
+        # Matches and look-alike spans each come in text order without overlaps, so one sweep decides
+        # (linear; not every match against every look-alike): the first span not ending before the
+        # match is the only one that can contain it.
+        b = 0
         for m in self._regex.finditer(text):
-            if any(s <= m.start() and m.end() <= e for s, e in blocked):
+            while b < len(blocked) and blocked[b][1] < m.end():
+                b += 1
+            if b < len(blocked) and blocked[b][0] <= m.start():
                 continue
             term = self._terms[int(m.lastgroup[1:])]
             out.append(Match(term, m.group(0), m.start(), m.end()))
