@@ -12,7 +12,7 @@ from bot.cli import main
 from briefings.analysis.keywords import KeywordMatcher
 from briefings.analysis.korean import split_sentences
 from briefings.analysis.tagging import tag_companies, tag_themes
-from briefings.analysis.taxonomy import TaxonomySpec, build_taxonomy, load_taxonomy
+from briefings.analysis.taxonomy import Finder, TaxonomySpec, build_taxonomy, load_taxonomy
 from briefings.models import Paragraph
 from tests.conftest import CONFIG
 
@@ -129,7 +129,6 @@ def test_show_prints_salience_and_about(seeded_db, tmp_path, capsys):
 
 
 def test_look_alikes_block_only_the_matches_inside_them():
-    from briefings.analysis.taxonomy import Finder
     finder = Finder(["대상"], ["대상으로", "대상자"])
     text = "회원을 대상으로 한 행사에서 대상을 받았고, 대상자 명단과 대상 작품이 공개됐다. 대상으로"
     assert [m.start for m in finder.find(text)] == [text.index("대상을"), text.index("대상 작품")]
