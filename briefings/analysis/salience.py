@@ -59,12 +59,6 @@ def _named(taxonomy: Taxonomy, text: str) -> tuple[dict[str, float], set[str]]:
     return weights, subjects
 
 
-def _continuing(subjects: set[str]) -> set[str]:
-    """Who the following unnamed sentences are about: only a subject carries on ("KT는 … 이 서비스는 …");
-    a name in passing ("KT 출신 …") does not make the next sentences that company's."""
-    return set(subjects)
-
-
 def apply_salience(taxonomy: Taxonomy, tags: list[CompanyTag], paragraphs: list[Paragraph], title: str = "") -> None:
     """Fill salience, about and sentences on each tag (body and sub-heading sentences; captions aside)."""
     if not tags:
@@ -76,7 +70,9 @@ def apply_salience(taxonomy: Taxonomy, tags: list[CompanyTag], paragraphs: list[
         signals[cid].title = min(1.0, weight)
         if cid in title_subjects:
             signals[cid].subject = 1.0
-    total = 0
+    total = body_seen = 0
+    # Unnamed sentences continue the last named subject ("KT는 … 이 서비스는 …"); a name in
+    # passing ("KT 출신 …") does not make the following sentences that company's.
     current: set[str] = set()
     for para in paragraphs:
         if para.kind == "caption":
@@ -85,10 +81,11 @@ def apply_salience(taxonomy: Taxonomy, tags: list[CompanyTag], paragraphs: list[
             current = set()  # a new section starts: earlier subjects do not carry into it
         for si, sentence in enumerate(para.sentences or [para.text]):
             weights, subjects = _named(taxonomy, sentence)
-            lead = para.kind == "body" and total < LEAD_SENTENCES
+            lead = para.kind == "body" and body_seen < LEAD_SENTENCES
             total += 1
+            body_seen += para.kind == "body"
             if weights:
-                current = _continuing(subjects)
+                current = set(subjects)
             for cid, weight in weights.items():
                 sig = signals[cid]
                 sig.mentions += weight
