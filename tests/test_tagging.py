@@ -132,3 +132,12 @@ def test_look_alikes_block_only_the_matches_inside_them():
     finder = Finder(["대상"], ["대상으로", "대상자"])
     text = "회원을 대상으로 한 행사에서 대상을 받았고, 대상자 명단과 대상 작품이 공개됐다. 대상으로"
     assert [m.start for m in finder.find(text)] == [text.index("대상을"), text.index("대상 작품")]
+
+
+def test_a_theme_of_only_supporting_words_is_refused():
+    from pydantic import ValidationError
+    spec = {"companies": [{"id": "acme", "name": {"ko": "에이컴", "en": "Acme"}, "aliases": ["에이컴"]}],
+            "themes": [{"id": "vague", "label": {"ko": "막연", "en": "Vague"},
+                        "keywords": [{"term": "고객", "weight": 1, "supporting": True}]}]}
+    with pytest.raises(ValidationError, match="only supporting keywords"):
+        TaxonomySpec.model_validate(spec)
