@@ -141,7 +141,8 @@ def _show_text(article: Article, archive: Archive) -> None:
     _out("companies:")
     for tag in article.companies:
         words = sorted({e.text for e in tag.evidence})
-        _out(f"  {tax.company_name(tag.company)}: {tag.mentions} mentions in paragraphs {tag.paragraphs}"
+        _out(f"  {tax.company_name(tag.company)}: {'about' if tag.about else 'mention'}, salience {tag.salience:.2f};"
+             f" {tag.mentions} mentions in paragraphs {tag.paragraphs}"
              f" (+{len(tag.inherited_paragraphs)} by section); matched {', '.join(words)}")
     _out("themes:")
     for tag in article.themes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from briefings.analysis.keywords import UNANCHORED_FACTOR, KeywordMatcher, anchored, lead_limits
+from briefings.analysis.salience import apply_salience
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import CompanyTag, Evidence, Paragraph, ThemeTag
 
@@ -20,12 +22,13 @@ def company_mentions(taxonomy: Taxonomy, paragraphs: list[Paragraph]) -> dict[st
     return found
 
 
-def tag_companies(taxonomy: Taxonomy, paragraphs: list[Paragraph]) -> list[CompanyTag]:
-    """Tag companies; a paragraph with no mention belongs to the section it stands in.
+def tag_companies(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str = "") -> list[CompanyTag]:
+    """Tag companies, most salient first; a paragraph with no mention belongs to the section it stands in.
 
     A section starts at a sub-heading (or the article start); a body paragraph without any
     mention inherits the companies of the nearest mention before it in the same section.
-    Group phrases ("통신 3사") tag every member but are not inherited.
+    Group phrases ("통신 3사") tag every member but are not inherited. Every tag also gets its
+    salience, whether the article is `about` the company, and the company's sentences.
     """
     mentions = company_mentions(taxonomy, paragraphs)
     direct: dict[int, set[str]] = defaultdict(set)
@@ -51,31 +54,29 @@ def tag_companies(taxonomy: Taxonomy, paragraphs: list[Paragraph]) -> list[Compa
             continue
         own = sorted({ev.paragraph for ev in evidence})
         tags.append(CompanyTag(cid, len(evidence), own, inherited.get(cid, []), evidence))
-    tags.sort(key=lambda t: -sum(e.weight for e in t.evidence))
+    apply_salience(taxonomy, tags, paragraphs, title)
+    tags.sort(key=lambda t: (-t.salience, -sum(e.weight for e in t.evidence)))
     return tags
-
-
-def _score(taxonomy: Taxonomy, theme_id: str, paragraphs: list[Paragraph]) -> tuple[float, list[Evidence]]:
-    score = 0.0
-    evidence: list[Evidence] = []
-    for keyword, finder in taxonomy.keyword_finders[theme_id]:
-        hits = [Evidence(m.term, m.text, p.index, m.start, m.end, keyword.weight)
-                for p in paragraphs for m in finder.find(p.text)]
-        if hits:
-            score += keyword.weight * min(len(hits), keyword.max_count)
-            evidence.extend(hits)
-    return score, evidence
 
 
 def tag_themes(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str,
                companies: list[CompanyTag]) -> list[ThemeTag]:
-    """Themes whose weighted keyword score reaches the threshold; title words count too."""
+    """Themes whose weighted keyword score reaches the threshold; title words count too.
+
+    Keywords match whole words (see keywords.py), and supporting words cannot tag on their own.
+    A theme none of whose words is in the headline or lead needs 1.5 times the threshold: a story
+    about earnings that mentions AI twice in its tenth paragraph is not an AI story.
+    """
+    matcher = KeywordMatcher(taxonomy)
     scored = [*paragraphs, Paragraph(-1, "body", title)] if title else list(paragraphs)
     by_index = {p.index: p for p in scored}
+    lead = lead_limits(paragraphs)
     tags = []
     for theme in taxonomy.spec.themes:
-        score, evidence = _score(taxonomy, theme.id, scored)
+        score, evidence = matcher.score(theme.id, scored)
         if score < theme.threshold:
+            continue
+        if not anchored(evidence, lead) and score < UNANCHORED_FACTOR * theme.threshold:
             continue
         owners = []
         for company in companies:
@@ -83,7 +84,7 @@ def tag_themes(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str,
                 owners.append(company.company)
                 continue
             own = [by_index[i] for i in (*company.paragraphs, *company.inherited_paragraphs) if i in by_index]
-            if _score(taxonomy, theme.id, own)[0] >= theme.threshold:
+            if matcher.score(theme.id, own)[0] >= theme.threshold:
                 owners.append(company.company)
         tags.append(ThemeTag(theme.id, round(score, 2), evidence, owners))
     tags.sort(key=lambda t: -t.score)

@@ -33,10 +33,16 @@ class GroupSpec(BaseModel):
 
 
 class KeywordSpec(BaseModel):
+    """A theme word. It matches whole morphemes/words unless `prefix` (then it may end inside a word);
+    a `supporting` word adds to the score but cannot tag a theme without a non-supporting one."""
+
     model_config = ConfigDict(extra="forbid")
     term: str = Field(min_length=1)
     weight: float = Field(gt=0)
     max_count: int = Field(default=3, ge=1)
+    prefix: bool = False
+    supporting: bool = False
+    exclude: list[str] = []  # phrases in which the term is not this keyword ("대상으로")
 
 
 class ThemeSpec(BaseModel):
@@ -62,6 +68,9 @@ class TaxonomySpec(BaseModel):
         theme_ids = [t.id for t in self.themes]
         if len(set(theme_ids)) != len(theme_ids):
             raise ValueError("theme ids must be unique")
+        for theme in self.themes:
+            if all(k.supporting for k in theme.keywords):
+                raise ValueError(f"theme {theme.id} has only supporting keywords, so it could never be tagged")
         for group in self.groups:
             unknown = set(group.companies) - set(ids)
             if unknown:
@@ -102,8 +111,14 @@ class Finder:
     def find(self, text: str) -> list[Match]:
         blocked = ([(m.start(), m.end()) for m in self._exclude.finditer(text)] if self._exclude else [])
         out = []
+        # Matches and look-alike spans each come in text order without overlaps, so one sweep decides
+        # (linear; not every match against every look-alike): the first span not ending before the
+        # match is the only one that can contain it.
+        b = 0
         for m in self._regex.finditer(text):
-            if any(s <= m.start() and m.end() <= e for s, e in blocked):
+            while b < len(blocked) and blocked[b][1] < m.end():
+                b += 1
+            if b < len(blocked) and blocked[b][0] <= m.start():
                 continue
             term = self._terms[int(m.lastgroup[1:])]
             out.append(Match(term, m.group(0), m.start(), m.end()))
@@ -166,7 +181,7 @@ def build_taxonomy(spec: TaxonomySpec) -> Taxonomy:
         spec=spec,
         company_finders={c.id: Finder(c.aliases, c.exclude, c.case_sensitive) for c in spec.companies},
         group_finders=[(Finder(g.aliases), g.companies) for g in spec.groups],
-        keyword_finders={t.id: [(k, Finder([k.term])) for k in t.keywords] for t in spec.themes},
+        keyword_finders={t.id: [(k, Finder([k.term], k.exclude)) for k in t.keywords] for t in spec.themes},
     )
 
 

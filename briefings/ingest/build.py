@@ -71,7 +71,7 @@ class ArticleBuilder:
         who = attribute(cleaned.bylines, cleaned.source_urls, self.outlets, stated_outlet=raw.outlet,
                         site_name=raw.site_name, url=raw.url)
         digest = content_hash(title, paragraphs)
-        companies = tag_companies(self.taxonomy, paragraphs)
+        companies = tag_companies(self.taxonomy, paragraphs, title)
         article = Article(
             id=digest[:12], content_hash=digest, title=title, title_derived=derived, paragraphs=paragraphs,
             reporter=who.reporter, byline=who.byline, outlet=who.outlet, outlet_domain=who.outlet_domain,
