@@ -17,14 +17,15 @@ from briefings.analysis.korean import index_terms, morphemes
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
 from briefings.summary.score import CANDIDATES, repeats, scores
-from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, strip_dateline
+from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sentence, strip_dateline
 
 __all__ = ["repeats", "select", "story_terms", "summarize_article", "summarize_sentences"]
 
-BUDGET = 250  # characters a summary aims to stay within (its first sentence may alone reach HARD_CAP)
+BUDGET = 260  # characters a summary aims to stay within (its first sentence alone may reach HARD_CAP)
 MAX_SENTENCES = 3
 COMPANY_SENTENCES = 2
-MIN_RELATIVE = 0.4  # a sentence scoring under this share of the best one is not worth its room
+FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter ones below it
+MIN_RELATIVE = 0.5  # a sentence scoring under this share of the best one is not worth its room
 
 
 @dataclass
@@ -35,19 +36,26 @@ class Candidate:
 
 
 def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
-    """The first CANDIDATES usable sentences; the rest of a long article is never analysed."""
-    out: list[Candidate] = []
+    """The first CANDIDATES usable sentences; the rest of a long article is never analysed.
+
+    Sentences that do not end in a predicate (captions, sub-headings) compete only when no
+    sentence does.
+    """
+    kept: list[tuple[Key, str]] = []
+    fragments: list[tuple[Key, str]] = []
     for key, sentence in pairs:
-        if len(out) == CANDIDATES:
+        if len(kept) == CANDIDATES:
             break
-        text = clip(strip_dateline(sentence.strip()), HARD_CAP)
-        if not is_boilerplate(text):
-            out.append(Candidate(key, text, set(index_terms(text))))
-    return out
+        text = strip_dateline(sentence.strip())
+        if is_boilerplate(text):
+            continue
+        (kept if reads_as_sentence(text) else fragments).append((key, clip(text, HARD_CAP)))
+    chosen = kept or fragments[:CANDIDATES]
+    return [Candidate(key, text, set(index_terms(text))) for key, text in chosen]
 
 
 def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, limit: int = MAX_SENTENCES,
-           **weights: float) -> list[Candidate]:
+           fill: bool = FILL_SHORTER, **weights: float) -> list[Candidate]:
     """Best-scoring candidates that fit the budget (the best always does), back in article order."""
     if not cands:
         return []
@@ -58,7 +66,11 @@ def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, li
     for i in sorted(range(len(cands)), key=lambda i: (-score[i], i)):
         if len(chosen) == limit:
             break
-        if score[i] < floor or (chosen and total + len(cands[i].text) > budget):
+        if chosen and total + len(cands[i].text) > budget:
+            if fill:
+                continue
+            break
+        if score[i] < floor:
             continue
         if any(repeats(cands[i].terms, cands[j].terms) for j in chosen):
             continue

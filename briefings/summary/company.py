@@ -16,7 +16,7 @@ Key = tuple[int, int]  # (paragraph index, sentence index within the paragraph)
 
 
 def _mentioning(article: Article, tag: CompanyTag) -> list[Key]:
-    names = {e.text for e in tag.evidence if e.text}
+    names = {e.text for e in tag.evidence if e.text and e.weight >= 1} or {e.text for e in tag.evidence if e.text}
     where = set(tag.paragraphs) | {e.paragraph for e in tag.evidence}
     return [(p.index, i) for p in article.body_paragraphs if p.index in where
             for i, s in enumerate(p.sentences) if any(name in s for name in names)]

@@ -15,7 +15,7 @@ CANDIDATES = 40  # only the first 40 usable sentences compete: keeps every step 
 LEAD_DECAY = 0.6  # position prior 1 / (rank + 1) ** LEAD_DECAY
 TITLE_WEIGHT = 0.6
 CENTRALITY_WEIGHT = 0.15
-REDUNDANCY = 0.8  # share of the smaller sentence's terms that makes it a repeat
+REDUNDANCY = 0.65  # share of the smaller sentence's terms that makes it a repeat (content terms only)
 DAMPING = 0.85
 ITERATIONS = 30
 

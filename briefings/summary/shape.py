@@ -24,10 +24,17 @@ _BOILERPLATE = re.compile(
     r"|뉴스\s?[1-9]\s?코리아|(?:구독|좋아요|바로가기|클릭)\s{0,2}$",
     re.IGNORECASE,
 )
-# "[서울=뉴시스] 홍길동 기자 = " and "(서울=연합뉴스) 홍길동 기자 = " open many leads.
+# "[서울=뉴시스] 홍길동 기자 = " and "(서울=연합뉴스) 홍길동 기자 = " open many leads; a scraped body
+# often glues a caption or sub-heading before them, so the sign is looked for near the start too.
 _DATELINE = re.compile(r"^\s{0,3}[\[(【<][^\])】>]{1,40}[\])】>]\s{0,3}"
                        r"(?:[^\s=]{1,12}\s{0,2}){0,3}(?:기자|특파원)?\s{0,2}=\s{0,2}")
 _DATELINE_BARE = re.compile(r"^\s{0,3}[\[(【][^\])】]{1,30}(?:=[^\])】]{1,20}|기자|특파원)[\])】]\s{0,3}")
+_SIGN_NEAR_START = re.compile(r"(?:기자|특파원)\s{0,2}(?:=|\]|】)\s{0,2}")
+_CREDIT_PREFIX = re.compile(r"^\s{0,3}[\[(]?\s{0,2}(?:사진|그래픽|자료)\s{0,2}[=:]\s{0,2}\S{1,20}\s{0,2}"
+                            r"(?:제공)?\s{0,2}[\])]?\s{0,3}")
+LEAD_WINDOW = 120  # how far into a sentence a glued dateline is looked for
+# A Korean news sentence ends in a predicate (…다, …요, …까); a caption or heading does not.
+_PREDICATE_END = re.compile(r"(?:다|요|죠|까|음|함|임|됨|라|자|네)\s{0,2}[.!?…]?\s{0,2}[\"”’')\]]{0,3}\s{0,2}$")
 # Where a long Korean sentence can be cut and still read as a whole clause.
 _CLAUSE_END = re.compile(r"(?:[,，;]|(?<=[가-힣])(?:며|고|지만|는데|면서|으나|했고|하며|해|서))\s")
 
@@ -39,12 +46,29 @@ def is_boilerplate(sentence: str) -> bool:
 
 
 def strip_dateline(sentence: str) -> str:
-    """The lead's "[서울=뉴시스] 홍길동 기자 =" prefix says nothing about the story."""
+    """The lead's "[서울=뉴시스] 홍길동 기자 =" prefix (and anything glued before it) is no story."""
+    text = sentence
     for pattern in (_DATELINE, _DATELINE_BARE):
-        cut = pattern.match(sentence)
-        if cut and len(sentence) - cut.end() >= MIN_CHARS:
-            return sentence[cut.end():]
-    return sentence
+        cut = pattern.match(text)
+        if cut and len(text) - cut.end() >= MIN_CHARS:
+            text = text[cut.end():]
+            break
+    else:
+        sign = _SIGN_NEAR_START.search(text, 0, LEAD_WINDOW)
+        if sign and len(text) - sign.end() >= MIN_CHARS:
+            text = text[sign.end():]
+    credit = _CREDIT_PREFIX.match(text)
+    if credit and len(text) - credit.end() >= MIN_CHARS:
+        text = text[credit.end():]
+    return text
+
+
+FRAGMENT_CHARS = 60  # a short piece ending in a noun is a caption or heading, not a sentence
+
+
+def reads_as_sentence(sentence: str) -> bool:
+    """Ends in a predicate, as body sentences do, or is long (a splitter may cut inside a quote)."""
+    return len(sentence) >= FRAGMENT_CHARS or bool(_PREDICATE_END.search(sentence[-12:]))
 
 
 def clip(sentence: str, limit: int = HARD_CAP) -> str:
