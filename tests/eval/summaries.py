@@ -191,6 +191,30 @@ def evaluate_news(cases: list[tuple[int, str, Article]], old: ModuleType | None,
     return table.figures()
 
 
+def company_overlap(cases: list[tuple[int, str, Article]], old: ModuleType | None) -> dict[str, dict]:
+    """Per-company summaries of multi-company articles: how often two companies get the same one."""
+    from briefings.summarize import summarize_article
+
+    systems: dict[str, Callable[[Article], dict[str, list[str]]]] = {"briefings": lambda a: summarize_article(a)[1]}
+    if old is not None:
+        systems["old summariser"] = lambda a: old.summarize_article(a)[1]
+    out: dict[str, dict] = {}
+    for name, per_company in systems.items():
+        pairs = same = articles = 0
+        for _, _, article in cases:
+            per = per_company(article)
+            if len(per) < 2:
+                continue
+            articles += 1
+            keys = sorted(per)
+            for i, a in enumerate(keys):
+                for b in keys[i + 1:]:
+                    pairs += 1
+                    same += per[a] == per[b]
+        out[name] = {"articles": articles, "company_pairs": pairs, "identical_pairs": same}
+    return out
+
+
 def print_table(title: str, figures: dict) -> None:
     for half in ("tuning", "held_out"):
         rows = figures.get(half, {})
@@ -218,8 +242,14 @@ def run(ctx: EvalContext) -> dict:
         result["science"] = evaluate_science(rows, old)
         print_table("science (human-marked sentences)", result["science"])
     if ctx.has(DEV_CORPUS) and load_labels("summaries"):
-        result["news"] = evaluate_news(news_cases(ctx), old)
+        cases = news_cases(ctx)
+        print(f"news: {len(cases)} of {len(load_labels('summaries'))} labelled lines built (the rest rejected)")
+        result["news"] = evaluate_news(cases, old)
         print_table("news (labelled dev lines)", result["news"])
+        result["news_companies"] = company_overlap(cases, old)
+        for name, c in result["news_companies"].items():
+            print(f"per-company summaries, {name}: {c['identical_pairs']}/{c['company_pairs']} company pairs "
+                  f"identical in {c['articles']} multi-company articles")
     return result
 
 
