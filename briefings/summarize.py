@@ -1,93 +1,128 @@
-"""Extractive summaries: TextRank over Korean morphemes with a mild lead prior.
+"""Extractive summaries whose length the product chooses: at most three body sentences, ~250 chars.
 
-Deterministic, no network, no model. Sentences are nodes; an edge weighs the morphemes two
-sentences share, normalised by the logs of their sizes (Mihalcea & Tarau), which favours
-sentences that carry the story over short fragments. PageRank is personalised towards the lead,
-as Korean news front-loads the story. The top sentences come back in article order, skipping a
-sentence that mostly repeats one already chosen. Only body sentences are candidates: bylines,
-captions and sub-headings never are. Measured by `make eval` (see README).
+Deterministic, no network, no model. Candidates are the first usable body sentences (bylines,
+e-mails, captions, copyright lines and promos are skipped by shape); they are scored by lead
+position, overlap with the title and a light centrality term (briefings.summary.score), then
+taken best first while they fit the character budget. A sentence over the hard cap is cut at a
+clause boundary with an ellipsis. Per company, the same scoring runs over the sentences that
+speak of that company. Measured against lead baselines by `make eval` (tests/eval/summaries.py).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from briefings.analysis.korean import index_terms, morphemes
 from briefings.models import Article
+from briefings.summary.company import Key, company_sentences
+from briefings.summary.score import CANDIDATES, repeats, scores
+from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sentence, strip_dateline
 
-DAMPING = 0.85
-LEAD_PRIOR = 0.5  # personalisation ∝ 1 / (position + 1) ** LEAD_PRIOR; tuned by make eval
-REDUNDANCY = 0.8  # share of the smaller sentence's morphemes that makes it a repeat
-MIN_CHARS = 12
-ITERATIONS = 50
+__all__ = ["repeats", "select", "story_terms", "summarize_article", "summarize_sentences"]
 
-
-def similarity(a: set[str], b: set[str]) -> float:
-    if len(a) < 2 or len(b) < 2:
-        return 0.0
-    return len(a & b) / (math.log(len(a)) + math.log(len(b)))
-
-
-def repeats(a: set[str], b: set[str]) -> bool:
-    return len(a & b) / max(min(len(a), len(b)), 1) >= REDUNDANCY
+BUDGET = 260  # characters a summary aims to stay within (its first sentence alone may reach HARD_CAP)
+MAX_SENTENCES = 3
+COMPANY_SENTENCES = 2
+FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter ones below it
+MIN_RELATIVE = 0.5  # a sentence scoring under this share of the best one is not worth its room
 
 
-def rank(token_sets: Sequence[set[str]]) -> list[float]:
-    """Personalised PageRank score of each sentence."""
-    n = len(token_sets)
-    if n == 0:
+@dataclass
+class Candidate:
+    key: Key
+    text: str
+    terms: set[str]
+
+
+def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
+    """The first CANDIDATES usable sentences; the rest of a long article is never analysed.
+
+    Sentences that do not end in a predicate (captions, sub-headings) compete only when no
+    sentence does.
+    """
+    kept: list[tuple[Key, str]] = []
+    fragments: list[tuple[Key, str]] = []
+    for key, sentence in pairs:
+        if len(kept) == CANDIDATES:
+            break
+        text = strip_dateline(sentence.strip())
+        if is_boilerplate(text):
+            continue
+        (kept if reads_as_sentence(text) else fragments).append((key, clip(text, HARD_CAP)))
+    chosen = kept or fragments[:CANDIDATES]
+    return [Candidate(key, text, set(index_terms(text))) for key, text in chosen]
+
+
+def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, limit: int = MAX_SENTENCES,
+           fill: bool = FILL_SHORTER, **weights: float) -> list[Candidate]:
+    """Best-scoring candidates that fit the budget (the best always does), back in article order."""
+    if not cands:
         return []
-    weights = [[similarity(token_sets[i], token_sets[j]) if i != j else 0.0 for j in range(n)] for i in range(n)]
-    out_sums = [sum(row) or 1.0 for row in weights]
-    prior = [1 / (i + 1) ** LEAD_PRIOR for i in range(n)]
-    total = sum(prior)
-    prior = [p / total for p in prior]
-    scores = prior[:]
-    for _ in range(ITERATIONS):
-        scores = [(1 - DAMPING) * prior[j]
-                  + DAMPING * sum(scores[i] * weights[i][j] / out_sums[i] for i in range(n)) for j in range(n)]
-    return scores
+    score = scores([c.terms for c in cands], title, **weights)
+    floor = MIN_RELATIVE * max(score)
+    chosen: list[int] = []
+    total = 0
+    for i in sorted(range(len(cands)), key=lambda i: (-score[i], i)):
+        if len(chosen) == limit:
+            break
+        if chosen and total + len(cands[i].text) > budget:
+            if fill:
+                continue
+            break
+        if score[i] < floor:
+            continue
+        if any(repeats(cands[i].terms, cands[j].terms) for j in chosen):
+            continue
+        chosen.append(i)
+        total += len(cands[i].text)
+    return [cands[i] for i in sorted(chosen)]
 
 
 def select(sentences: Sequence[str], k: int, token_lists: Sequence[list[str]] | None = None) -> list[int]:
-    """Indices of the k sentences that carry the story, in article order."""
-    if token_lists is None:
-        token_lists = [morphemes(s) for s in sentences]
-    sets = [set(t) for t in token_lists]
-    scores = rank(sets)
+    """Indices of up to k non-repeating sentences that carry the story, in their given order.
+
+    Scores by position and centrality among the first CANDIDATES sentences (no title here).
+    """
+    capped = list(sentences[:CANDIDATES])
+    lists = list(token_lists[:CANDIDATES]) if token_lists is not None else [morphemes(s) for s in capped]
+    sets = [set(t) for t in lists]
+    score = scores(sets, set())
     chosen: list[int] = []
-    for i in sorted(range(len(sentences)), key=lambda i: (-scores[i], i)):
+    for i in sorted(range(len(capped)), key=lambda i: (-score[i], i)):
         if len(chosen) >= k:
             break
-        if len(sentences[i]) < MIN_CHARS or not sets[i] or any(repeats(sets[i], sets[j]) for j in chosen):
+        if not sets[i] or any(repeats(sets[i], sets[j]) for j in chosen):
             continue
         chosen.append(i)
     return sorted(chosen)
 
 
-def summary_length(sentence_count: int) -> int:
-    """2–3 sentences; short articles get fewer."""
-    return 1 if sentence_count <= 3 else 2 if sentence_count <= 6 else 3
+def summarize_sentences(sentences: Sequence[str], title: str = "", budget: int = BUDGET,
+                        limit: int = MAX_SENTENCES) -> list[str]:
+    """A summary of plain sentences (article order), at the length the product chooses."""
+    cands = _candidates([((0, i), s) for i, s in enumerate(sentences)])
+    return [c.text for c in choose(cands, set(index_terms(title)) if title else set(), budget, limit)]
 
 
-def summarize_sentences(sentences: Sequence[str], k: int | None = None) -> list[str]:
-    k = summary_length(len(sentences)) if k is None else k
-    return [sentences[i] for i in select(sentences, k)]
+def _body(article: Article) -> list[tuple[Key, str]]:
+    return [((p.index, i), s) for p in article.body_paragraphs for i, s in enumerate(p.sentences)]
 
 
 def summarize_article(article: Article) -> tuple[list[str], dict[str, list[str]]]:
-    """The article's summary, and per company a summary of that company's own paragraphs."""
-    body = article.body_paragraphs
-    sentences = [s for p in body for s in p.sentences]
-    summary = summarize_sentences(sentences)
+    """The article's summary, and per company (when several are tagged) a summary of its own sentences."""
+    body = _body(article)
+    title = set(index_terms(article.title))
+    summary = [c.text for c in choose(_candidates(body), title)]
+    if not summary and body:  # nothing usable by shape: the lead is still better than nothing
+        summary = [clip(body[0][1].strip())]
     per_company: dict[str, list[str]] = {}
     if len(article.companies) > 1:
-        for tag in article.companies:
-            own = set(tag.paragraphs) | set(tag.inherited_paragraphs)
-            mine = [s for p in body if p.index in own for s in p.sentences]
-            if mine:
-                per_company[tag.company] = summarize_sentences(mine, min(2, len(mine)))
+        text = dict(body)
+        for company, keys in company_sentences(article).items():
+            picked = choose(_candidates([(k, text[k]) for k in keys]), title, limit=COMPANY_SENTENCES)
+            if picked:
+                per_company[company] = [c.text for c in picked]
     return summary, per_company
 
 

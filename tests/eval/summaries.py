@@ -1,100 +1,259 @@
-"""Score the summariser against human-marked Korean summaries (ROUGE F1 on kiwi morphemes).
+"""Summaries at the length the product chooses, against lead baselines, on two labelled sets.
 
-    make eval        # or: python -m tests.eval.summaries [PATH]
+    make eval        # this area: tests.eval.summaries.run(EvalContext(DATA))
 
-Reads ../shared/data/ko_sci_news_summaries.jsonl (50 Naver IT/science articles, 2016, from
-github.com/theeluwin/sci-news-sum-kr-50; MIT, non-commercial experiments only). The data is not
-redistributed with this project; where the file is absent the command says so and exits 0.
+(a) science: ../shared/data/ko_sci_news_summaries.jsonl, 50 Naver IT/science articles (2016) with the
+    sentences people marked (github.com/theeluwin/sci-news-sum-kr-50; MIT, non-commercial experiments).
+(b) news: tests/eval/labels/summaries.jsonl, lines of the 2019 dev corpus with the indices of the
+    sentences a good 2–3 sentence summary holds, in `split_stable` below (a split of the raw body that
+    does not move when cleaning or the product's splitter change). The articles are built by the product.
 
-Every system picks as many sentences as the reference marks (k = len(summary_idx)), except lead-3,
-which is the first three sentences as its name says. Printed: a table and one JSON line.
+Nobody is told the reference length: the product outputs what it chooses; lead-k takes as many
+sentences as the product did, lead-budget fills the product's character budget, plain TextRank
+takes the product's count. ROUGE-1/2/L F1 on kiwi morphemes (rouge-score's tokenizer drops Hangul).
+Every figure is reported for the tuning half and the held-out half (corpus.held_out) separately.
 """
 
 from __future__ import annotations
 
-import json
+import importlib.util
+import math
+import re
+import subprocess
 import sys
-import time
+import tempfile
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from rouge_score import rouge_scorer
 
 from briefings.analysis.korean import morphemes
-from briefings.summarize import select
+from briefings.models import Article
+from briefings.summarize import BUDGET, summarize_sentences
+from tests.eval.corpus import DEV_CORPUS, ROOT, SCI_SUMMARIES, EvalContext, held_out, load_labels
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ko_sci_news_summaries.jsonl"
+OLD_COMMIT = "873781b"  # the summariser before issue 8: TextRank, fixed sentence counts
+METRICS = ("rouge1", "rouge2", "rougeL")
+_STABLE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’'])\s+|(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'\[(<▶])")
+
+
+# Datelines, bylines and e-mails glued to a labelled sentence are not what it says: they are taken
+# out of the reference and of every system's output alike before scoring.
+_JUNK = re.compile(r"[\[(【<][^\])】>]{0,40}(?:기자|특파원|=)[^\])】>]{0,20}[\])】>]"
+                   r"|\S{1,10}\s?(?:기자|특파원)\s?=|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,20}")
+
+
+def unjunk(text: str) -> str:
+    return _JUNK.sub(" ", text)
+
+
+def split_stable(body: str) -> list[str]:
+    """The labels' sentence numbering: cut after . ! ? before white space or a glued next sentence."""
+    return [p for p in (x.strip() for x in _STABLE_BREAK.split(body)) if p]
 
 
 class MorphemeTokenizer:
     """rouge-score's default tokenizer drops Hangul; this one yields kiwi morphemes."""
 
     def tokenize(self, text: str) -> list[str]:
-        return morphemes(text)
+        return list(_morphemes(text))
 
 
-def plain_textrank(token_lists: list[list[str]], k: int) -> list[int]:
-    """Mihalcea & Tarau 2004: overlap / (log|Si| + log|Sj|), uniform PageRank."""
-    import math
-    n = len(token_lists)
-    sets = [set(t) for t in token_lists]
-    w = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(n):
-            if i != j and len(sets[i]) > 1 and len(sets[j]) > 1:
-                w[i][j] = len(sets[i] & sets[j]) / (math.log(len(sets[i])) + math.log(len(sets[j])))
+@lru_cache(maxsize=20000)
+def _morphemes(text: str) -> tuple[str, ...]:
+    return tuple(morphemes(text))
+
+
+def plain_textrank(sentences: Sequence[str], k: int) -> list[str]:
+    """Mihalcea & Tarau 2004: overlap / (log|Si| + log|Sj|), uniform PageRank, top k in order."""
+    sets = [set(_morphemes(s)) for s in sentences]
+    n = len(sets)
+    if n == 0:
+        return []
+    w = [[len(sets[i] & sets[j]) / (math.log(len(sets[i])) + math.log(len(sets[j])))
+          if i != j and len(sets[i]) > 1 and len(sets[j]) > 1 else 0.0 for j in range(n)] for i in range(n)]
     out = [sum(r) or 1.0 for r in w]
     s = [1.0 / n] * n
     for _ in range(50):
         s = [0.15 / n + 0.85 * sum(s[i] * w[i][j] / out[i] for i in range(n)) for j in range(n)]
-    return sorted(sorted(range(n), key=lambda i: (-s[i], i))[:k])
+    return [sentences[i] for i in sorted(sorted(range(n), key=lambda i: (-s[i], i))[:k])]
 
 
-def evaluate(path: Path) -> dict[str, dict[str, float]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=MorphemeTokenizer())
-    tok = MorphemeTokenizer()
-    systems = {"lead-3": [], "textrank (plain)": [], "briefings": []}
-    elapsed = 0.0
+def lead_budget(sentences: Sequence[str], budget: int = BUDGET) -> list[str]:
+    """Leading sentences while they fit the budget (the first always)."""
+    out: list[str] = []
+    for s in sentences:
+        if out and sum(map(len, out)) + len(s) > budget:
+            break
+        out.append(s)
+    return out
+
+
+def old_summariser() -> ModuleType | None:
+    """briefings/summarize.py as it was at OLD_COMMIT, loaded into a throwaway module."""
+    try:
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:briefings/summarize.py"],
+                                capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "old_summarize.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("old_summarize", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Table:
+    """Per system and half: summed ROUGE, lengths, and wins/losses against lead-3 on ROUGE-L."""
+
+    def __init__(self) -> None:
+        self.scorer = rouge_scorer.RougeScorer(list(METRICS), tokenizer=MorphemeTokenizer())
+        self.rows: dict[tuple[str, str], list[dict[str, float]]] = {}
+
+    def add(self, half: str, reference: str, outputs: dict[str, list[str]]) -> None:
+        scored = {}
+        reference = unjunk(reference)
+        for name, sentences in outputs.items():
+            text = " ".join(sentences)
+            result = self.scorer.score(reference, unjunk(text))
+            scored[name] = {m: 100 * result[m].fmeasure for m in METRICS}
+            scored[name].update(chars=len(text), sentences=len(sentences))
+        lead = scored["lead-3"]["rougeL"]
+        for name, row in scored.items():
+            row["win"] = float(row["rougeL"] > lead + 1e-9)
+            row["loss"] = float(row["rougeL"] < lead - 1e-9)
+            self.rows.setdefault((name, half), []).append(row)
+
+    def figures(self) -> dict[str, dict[str, dict[str, float]]]:
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for (name, half), rows in self.rows.items():
+            n = len(rows)
+            cell = {m: round(sum(r[m] for r in rows) / n, 1) for m in METRICS}
+            cell.update(mean_chars=round(sum(r["chars"] for r in rows) / n), max_chars=max(r["chars"] for r in rows),
+                        mean_sentences=round(sum(r["sentences"] for r in rows) / n, 2),
+                        wins=int(sum(r["win"] for r in rows)), losses=int(sum(r["loss"] for r in rows)), n=n)
+            out.setdefault(half, {})[name] = cell
+        return out
+
+
+def _systems(sentences: Sequence[str], product: list[str], old: list[str] | None) -> dict[str, list[str]]:
+    k = max(1, len(product))
+    out = {"briefings": product, "lead-3": list(sentences[:3]), "lead-k": list(sentences[:k]),
+           "lead-budget": lead_budget(sentences), "textrank (plain)": plain_textrank(sentences, k)}
+    if old is not None:
+        out["old summariser"] = old
+    return out
+
+
+def evaluate_science(rows: list[dict], old: ModuleType | None,
+                     summarise: Callable[[list[str], str], list[str]] | None = None) -> dict:
+    """Set (a): the product sees the sentences and the title, never the reference length."""
+    summarise = summarise or (lambda sentences, title: summarize_sentences(sentences, title))
+    table = Table()
     for row in rows:
         sentences = row["sentences"]
-        k = len(row["summary_idx"])
         reference = " ".join(sentences[i] for i in row["summary_idx"])
-        token_lists = [tok.tokenize(s) for s in sentences]
-        started = time.perf_counter()
-        ours = select(sentences, k, token_lists)  # analysis (tokenising) is timed apart from ranking
-        elapsed += time.perf_counter() - started
-        picks = {"lead-3": list(range(min(3, len(sentences)))), "textrank (plain)": plain_textrank(token_lists, k),
-                 "briefings": ours}
-        for name, idx in picks.items():
-            scores = scorer.score(reference, " ".join(sentences[i] for i in idx))
-            systems[name].append({m: s.fmeasure for m, s in scores.items()})
-    table = {name: {m: round(100 * sum(r[m] for r in res) / len(res), 1) for m in ("rouge1", "rouge2", "rougeL")}
-             for name, res in systems.items()}
-    table["briefings"]["ms_per_article"] = round(1000 * elapsed / len(rows), 2)
-    return table
+        old_out = old.summarize_sentences(sentences) if old is not None else None
+        half = "held_out" if held_out(row["id"]) else "tuning"
+        table.add(half, reference, _systems(sentences, summarise(sentences, row.get("title", "")), old_out))
+    return table.figures()
 
 
-def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else DEFAULT_DATA
-    if not path.exists():
-        print(f"evaluation data not found at {path}: it is not shipped with briefings (its licence is "
-              "non-commercial); place ko_sci_news_summaries.jsonl there to run the evaluation.")
-        return 0
-    table = evaluate(path)
-    print(f"{'system':<20} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
-    for name, row in table.items():
-        print(f"{name:<20} {row['rouge1']:>8} {row['rouge2']:>8} {row['rougeL']:>8}")
-    print(json.dumps({"summaries": table, "target_rougeL": 58.6}, ensure_ascii=False))
-    return 0
+def news_cases(ctx: EvalContext) -> list[tuple[int, str, Article]]:
+    """(line, reference text, the product's built article) for each labelled news line it keeps."""
+    labels = load_labels("summaries")
+    built = ctx.build_lines([label["line"] for label in labels])
+    cases = []
+    for label in labels:
+        article = built[label["line"]].article if label["line"] in built else None
+        if article is None:
+            continue
+        pieces = split_stable(ctx.dev_rows[label["line"]]["body"])
+        reference = " ".join(pieces[i] for i in label["sentences"] if i < len(pieces))
+        cases.append((label["line"], reference, article))
+    return cases
+
+
+def evaluate_news(cases: list[tuple[int, str, Article]], old: ModuleType | None,
+                  summarise: Callable[[Article], list[str]] | None = None) -> dict:
+    """Set (b): the product's summary of its own built article; baselines on the same cleaned body."""
+    table = Table()
+    for line, reference, article in cases:
+        sentences = [s for p in article.body_paragraphs for s in p.sentences]
+        product = summarise(article) if summarise else list(article.summary)
+        old_out = old.summarize_article(article)[0] if old is not None else None
+        table.add("held_out" if held_out(line) else "tuning", reference, _systems(sentences, product, old_out))
+    return table.figures()
+
+
+def company_overlap(cases: list[tuple[int, str, Article]], old: ModuleType | None) -> dict[str, dict]:
+    """Per-company summaries of multi-company articles: how often two companies get the same one."""
+    from briefings.summarize import summarize_article
+
+    systems: dict[str, Callable[[Article], dict[str, list[str]]]] = {"briefings": lambda a: summarize_article(a)[1]}
+    if old is not None:
+        systems["old summariser"] = lambda a: old.summarize_article(a)[1]
+    out: dict[str, dict] = {}
+    for name, per_company in systems.items():
+        pairs = same = articles = 0
+        for _, _, article in cases:
+            per = per_company(article)
+            if len(per) < 2:
+                continue
+            articles += 1
+            keys = sorted(per)
+            for i, a in enumerate(keys):
+                for b in keys[i + 1:]:
+                    pairs += 1
+                    same += per[a] == per[b]
+        out[name] = {"articles": articles, "company_pairs": pairs, "identical_pairs": same}
+    return out
+
+
+def print_table(title: str, figures: dict) -> None:
+    for half in ("tuning", "held_out"):
+        rows = figures.get(half, {})
+        if not rows:
+            continue
+        n = next(iter(rows.values()))["n"]
+        print(f"{title}, {half} (n={n})")
+        print(f"  {'system':<18} {'R-1':>5} {'R-2':>5} {'R-L':>5} {'chars':>6} {'max':>5} {'sents':>5} "
+              f"{'W/L vs lead-3':>14}")
+        for name, c in rows.items():
+            print(f"  {name:<18} {c['rouge1']:>5} {c['rouge2']:>5} {c['rougeL']:>5} {c['mean_chars']:>6} "
+                  f"{c['max_chars']:>5} {c['mean_sentences']:>5} {c['wins']:>7}/{c['losses']:<6}")
+
+
+def run(ctx: EvalContext) -> dict:
+    import json
+
+    old = old_summariser()
+    if old is None:
+        print(f"(old summariser unavailable: git show {OLD_COMMIT} failed; that baseline is left out)")
+    result: dict = {}
+    if ctx.has(SCI_SUMMARIES):
+        rows = [json.loads(line) for line in ctx.path(SCI_SUMMARIES).read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+        result["science"] = evaluate_science(rows, old)
+        print_table("science (human-marked sentences)", result["science"])
+    if ctx.has(DEV_CORPUS) and load_labels("summaries"):
+        cases = news_cases(ctx)
+        print(f"news: {len(cases)} of {len(load_labels('summaries'))} labelled lines built (the rest rejected)")
+        result["news"] = evaluate_news(cases, old)
+        print_table("news (labelled dev lines)", result["news"])
+        result["news_companies"] = company_overlap(cases, old)
+        for name, c in result["news_companies"].items():
+            print(f"per-company summaries, {name}: {c['identical_pairs']}/{c['company_pairs']} company pairs "
+                  f"identical in {c['articles']} multi-company articles")
+    return result
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from tests.eval.corpus import DEFAULT_DATA
 
-
-def run(ctx) -> dict:
-    from tests.eval.corpus import SCI_SUMMARIES
-    table = evaluate(ctx.path(SCI_SUMMARIES))
-    for name, row in table.items():
-        print(f"{name:<20} {row['rouge1']:>8} {row['rouge2']:>8} {row['rougeL']:>8}")
-    return table
+    run(EvalContext(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA))
