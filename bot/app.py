@@ -25,6 +25,7 @@ from briefings.commands import CommandContext, Commands
 from briefings.settings import config_dir
 
 log = logging.getLogger("briefings.bot")
+SHUTDOWN_GRACE_SECONDS = 10  # how long a stopping bot lets a digest being posted finish
 
 
 async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_console: bool = False,
@@ -125,6 +126,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         for task in failed:  # e.g. a rejected token: stop loudly rather than run half the bot
             stderr.write(f"stopping: the {task.get_name()} adapter failed: {task.exception()!r}\n")
         scheduler.shutdown(wait=False)
+        pending = [task for task in catch_ups if not task.done()]
+        if pending:  # a digest being posted is finished first (bounded), rather than left half-posted
+            await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
         for close in closers:
             await close()
         for task in [*tasks, *catch_ups, stopper]:
