@@ -131,3 +131,25 @@ def test_a_moderately_nested_page_is_still_read_whole():
     page = "<html><body><article>" + "<div>" * 2_000 + "<p>첫 문단이다.</p><p>둘째 문단이다.</p>" + "</div>" * 2_000
     fields = read_html(page + "</article></body></html>")
     assert fields.lines == ["첫 문단이다.", "둘째 문단이다."]
+
+
+def test_an_article_over_its_time_budget_is_rejected_with_the_stage_and_the_batch_goes_on(empty, tmp_path):
+    """The clock is injected: the second article's analysis 'takes' 45 s between two stages."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_slow.txt").write_text("느린 기사 제목\n" + BODY, encoding="utf-8")
+    (folder / "b_fine.txt").write_text("다른 기사 제목\n" + BODY.replace("테스트", "다른"), encoding="utf-8")
+    ticks = {"now": 0.0}
+
+    def clock() -> float:
+        ticks["now"] += 45.0 if ticks.get("slow") else 0.001
+        return ticks["now"]
+
+    empty.builder.clock = clock  # the stages themselves are real; only time is made up
+    ticks["slow"] = True
+    first = empty.ingest([folder / "a_slow.txt"])
+    ticks["slow"] = False
+    second = empty.ingest([folder / "b_fine.txt"])
+    [rejected] = first.rejected
+    assert "time budget" in rejected.reason and "at cleaning" in rejected.reason
+    assert second.counts["added"] == 1 and empty.store.count() == 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from briefings.summarize import story_terms, summarize_article
 
 DERIVED_TITLE_CHARS = 60
 MIN_BODY_CHARS = 20
+TIME_BUDGET_SECONDS = 30.0  # one article's analysis; a real one takes well under a second
 
 
 def _language(text: str) -> str:
@@ -49,14 +52,26 @@ class ArticleBuilder:
     outlets: OutletMap
     taxonomy: Taxonomy
     people: PeopleFinder
+    time_budget: float = TIME_BUDGET_SECONDS
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     @classmethod
     def from_config(cls, config_dir: Path, taxonomy: Taxonomy | None = None) -> ArticleBuilder:
         taxonomy = taxonomy or load_taxonomy(config_dir)
         return cls(load_rules(config_dir), load_outlets(config_dir), taxonomy, PeopleFinder(taxonomy))
 
+    def _checkpoint(self, raw: RawArticle, started: float, stage: str) -> None:
+        """Every stage is linear, but an input may still be huge: past the budget the article is rejected
+        with a reason instead of stalling the batch (checked between stages; none can run unbounded)."""
+        elapsed = self.clock() - started
+        if elapsed > self.time_budget:
+            raise RejectedInput(raw.source, f"analysis ran over its time budget ({elapsed:.0f} s > "
+                                            f"{self.time_budget:.0f} s, at {stage}): too long or unusual to analyse")
+
     def build(self, raw: RawArticle, ingested_at: datetime) -> Article:
+        started = self.clock()
         cleaned = clean_lines(raw.lines, self.rules, raw.title)
+        self._checkpoint(raw, started, "cleaning")
         paragraphs = [Paragraph(i, kind, text) for i, (kind, text) in enumerate(cleaned.paragraphs)]
         paragraphs += [Paragraph(len(paragraphs) + i, "caption", c) for i, c in enumerate(raw.captions)]
         body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
@@ -64,6 +79,7 @@ class ArticleBuilder:
             raise RejectedInput(raw.source, f"no article text left after cleaning ({body_chars} characters of body)")
         for para in paragraphs:
             para.sentences = split_sentences(para.text) if para.kind == "body" else [para.text]
+        self._checkpoint(raw, started, "sentences")
         title, derived = (cleaned.title, False) if cleaned.title else (derive_title(paragraphs), True)
 
         stated = parse_stated_date(raw.published) if raw.published else None
@@ -72,6 +88,7 @@ class ArticleBuilder:
                         site_name=raw.site_name, url=raw.url)
         digest = content_hash(title, paragraphs)
         companies = tag_companies(self.taxonomy, paragraphs, title)
+        self._checkpoint(raw, started, "company tags")
         article = Article(
             id=digest[:12], content_hash=digest, title=title, title_derived=derived, paragraphs=paragraphs,
             reporter=who.reporter, byline=who.byline, outlet=who.outlet, outlet_domain=who.outlet_domain,
@@ -83,8 +100,11 @@ class ArticleBuilder:
             themes=tag_themes(self.taxonomy, [p for p in paragraphs if p.kind != "caption"], title, companies),
             removed=cleaned.removed,
         )
+        self._checkpoint(raw, started, "theme tags")
         article.people, article.quotes = self.people.find(paragraphs)
+        self._checkpoint(raw, started, "speakers")
         article.summary, article.company_summaries = summarize_article(article)
+        self._checkpoint(raw, started, "summary")
         article.story_terms = story_terms(article)
         searchable = [title, *(p.text for p in paragraphs)]
         article.terms = " ".join(index_terms("\n".join(searchable)))
