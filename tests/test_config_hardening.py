@@ -88,3 +88,15 @@ def test_aliases_and_merge_keys_still_work(folder):
         'channels:\n  - &first {name: a, platform: console, channel: x, schedule: "0 8 * * *"}\n'
         '  - {<<: *first, name: b, channel: y}\n', encoding="utf-8")
     assert check_config_dir(folder) == []
+
+
+@pytest.mark.parametrize("blank", ['""', '"   "', '"\\u3000"'])
+def test_an_empty_or_blank_alias_or_keyword_is_refused_with_its_line(folder, blank):
+    text = (folder / "taxonomy.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    alias_line = next(i for i, line in enumerate(lines) if line.strip().startswith("aliases: ["))
+    lines[alias_line] = lines[alias_line].replace("[", f"[{blank}, ", 1)  # KT gains a blank alias
+    (folder / "taxonomy.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = check_config_dir(folder)
+    assert problem.file.endswith("taxonomy.yaml") and "must not be empty" in problem.message
+    assert problem.line is not None and abs(problem.line - (alias_line + 1)) <= 2

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from briefings.yamlconf import load_model
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty or only spaces (it would match every sentence)")
+    return text
+
+
+Term = Annotated[str, AfterValidator(_not_blank)]  # an alias, keyword or look-alike
 
 
 class Labels(BaseModel):
@@ -21,14 +31,14 @@ class CompanySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Labels
-    aliases: list[str] = Field(min_length=1)
-    exclude: list[str] = []
+    aliases: list[Term] = Field(min_length=1)
+    exclude: list[Term] = []
     case_sensitive: bool = False
 
 
 class GroupSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    aliases: list[str] = Field(min_length=1)
+    aliases: list[Term] = Field(min_length=1)
     companies: list[str] = Field(min_length=2)
 
 
@@ -37,12 +47,12 @@ class KeywordSpec(BaseModel):
     a `supporting` word adds to the score but cannot tag a theme without a non-supporting one."""
 
     model_config = ConfigDict(extra="forbid")
-    term: str = Field(min_length=1)
+    term: Term = Field(min_length=1)
     weight: float = Field(gt=0)
     max_count: int = Field(default=3, ge=1)
     prefix: bool = False
     supporting: bool = False
-    exclude: list[str] = []  # phrases in which the term is not this keyword ("대상으로")
+    exclude: list[Term] = []  # phrases in which the term is not this keyword ("대상으로")
 
 
 class ThemeSpec(BaseModel):
