@@ -28,6 +28,25 @@ log = logging.getLogger("briefings.bot")
 SHUTDOWN_GRACE_SECONDS = 10  # how long a stopping bot lets a digest being posted finish
 
 
+async def _serve_until_stopped(adapters: list[asyncio.Task], stopper: asyncio.Task, stderr: TextIO) -> list[str]:
+    """Adapters are peers: one that ends (a rejected token; every retryable fault is retried inside it)
+    is reported and the others and the scheduler go on. The bot stops when asked or when none is left."""
+    running, failed = set(adapters), []
+    while running:
+        done, _ = await asyncio.wait([*running, stopper], return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            break
+        for task in done:
+            running.discard(task)
+            if task.cancelled() or task.exception() is None:
+                return failed  # ended on purpose (`quit` at the console): the bot stops
+            failed.append(task.get_name())
+            rest = ", ".join(sorted(t.get_name() for t in running)) or "nothing"
+            stderr.write(f"stopping: the {task.get_name()} adapter failed: {task.exception()!r}; "
+                         f"still running: {rest}\n")
+    return failed
+
+
 async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_console: bool = False,
                   creds: Credentials | None = None, clock: Callable[[], datetime] | None = None,
                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
@@ -121,10 +140,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         stopper = asyncio.create_task(stop.wait(), name="stop")
-        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
-        failed = [task for task in done if task is not stopper and task.exception()]
-        for task in failed:  # e.g. a rejected token: stop loudly rather than run half the bot
-            stderr.write(f"stopping: the {task.get_name()} adapter failed: {task.exception()!r}\n")
+        failed = await _serve_until_stopped(tasks, stopper, stderr)
         scheduler.shutdown(wait=False)
         pending = [task for task in catch_ups if not task.done()]
         if pending:  # a digest being posted is finished first (bounded), rather than left half-posted

@@ -13,6 +13,8 @@ import contextlib
 import hashlib
 import json
 import logging
+import random
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,16 +66,32 @@ class Endpoints:
 discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warnings about it
 
 
+def _skip_unparsable(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as exc:  # a field Discord added or dropped: one event lost, not the connection
+            log.warning("discord: skipped a %s event discord.py could not read: %r", event, exc)
+    return guarded
+
+
 class BriefingsClient(discord.Client):
     def __init__(self, adapter: DiscordAdapter, **options: Any):
         super().__init__(intents=discord.Intents.none() | discord.Intents(guilds=True),
                          allowed_mentions=discord.AllowedMentions.none(), **options)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
+        # discord.py lets an exception in one gateway event's parser end the whole connection.
+        parsers = self._connection.parsers
+        for event, parse in list(parsers.items()):
+            parsers[event] = _skip_unparsable(event, parse)
 
     async def setup_hook(self) -> None:  # after login, before the gateway: REST works from here on
         await self.adapter.sync_commands()
         self.adapter.logged_in.set()
+
+
+RECONNECT_FIRST, RECONNECT_MAX = 1.0, 300.0  # seconds
 
 
 class DiscordAdapter:
@@ -92,6 +110,8 @@ class DiscordAdapter:
         self.client.tree.add_command(briefing_group(self, taxonomy, [c.name for c in config.channels]))
         self.logged_in = asyncio.Event()
         self._threads: set[int] = set()
+        self._closing = False
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # injected by tests
 
     # -- commands ----------------------------------------------------------------------------
     def command_fingerprint(self) -> str:
@@ -184,9 +204,25 @@ class DiscordAdapter:
 
     # -- lifecycle -------------------------------------------------------------------------
     async def run(self) -> None:
-        await self.client.start(self.creds.discord_token or "")
+        """Connect, and reconnect with backoff and jitter after any failure a retry can fix; a rejected
+        token or a missing intent ends the adapter (the bot reports it and runs on without it)."""
+        delay = RECONNECT_FIRST
+        while True:
+            try:
+                await self.client.start(self.creds.discord_token or "")
+                return  # closed on purpose
+            except (discord.LoginFailure, discord.PrivilegedIntentsRequired):
+                raise
+            except Exception as exc:
+                if self.client.is_closed() and self._closing:
+                    return
+                wait = delay * (0.5 + random.random())
+                log.warning("discord: connection failed (%r); reconnecting in %.0f s", exc, wait)
+                await self.sleep(wait)
+                delay = min(delay * 2, RECONNECT_MAX)
 
     async def close(self) -> None:
+        self._closing = True
         with contextlib.suppress(Exception):
             await self.client.close()
         self.endpoints.restore()

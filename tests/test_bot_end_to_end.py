@@ -105,3 +105,39 @@ async def test_a_rejected_token_stops_the_bot_with_a_clear_error(seeded_db, tmp_
     assert code == 1
     assert "stopping: the discord adapter failed: LoginFailure('Improper token has been passed.')" in err.getvalue()
     assert "not-the-token" not in err.getvalue()
+
+
+async def test_one_adapter_failing_leaves_the_other_and_the_scheduler_running(seeded_db, tmp_path):
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG, folder)
+    (folder / "channels.yaml").write_text(CHANNELS, encoding="utf-8")
+    db = tmp_path / "bot.sqlite3"
+    shutil.copy(seeded_db, db)
+    slack = await FakeSlack().start()
+    discord = await FakeDiscord().start()
+    creds = Credentials(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN, slack_api_url=slack.api_url,
+                        discord_token="revoked", discord_api_url=discord.api_url,
+                        discord_gateway_url=discord.gateway_url)
+    schedulers: asyncio.Queue = asyncio.Queue()
+    stop = asyncio.Event()
+    err = io.StringIO()
+    try:
+        bot = asyncio.create_task(run_bot(str(folder), str(db), creds=creds, stdout=io.StringIO(), stderr=err,
+                                          stop=stop, started=schedulers.put_nowait,
+                                          clock=lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)))
+        scheduler = await asyncio.wait_for(schedulers.get(), WAIT)
+        for _ in range(WAIT * 20):  # until the rejection is reported (bounded), not for a fixed time
+            if "discord adapter failed" in err.getvalue():
+                break
+            done, _ = await asyncio.wait([bot], timeout=0.05)
+            assert not done, err.getvalue()
+        await slack.push_slash_command("brief KT")  # Slack still answers...
+        assert "KT 브리핑" in (await asyncio.wait_for(slack.responses.get(), WAIT))["text"]
+        assert scheduler.running and not bot.done()  # ...and the scheduler still runs
+        stop.set()
+        assert await asyncio.wait_for(bot, WAIT) == 1  # the failure is still in the exit code
+    finally:
+        await slack.close()
+        await discord.close()
+    assert "LoginFailure" in err.getvalue() and "still running: slack" in err.getvalue()
+    assert "revoked" not in err.getvalue().replace("LoginFailure", "")

@@ -228,3 +228,35 @@ async def test_a_failing_archive_gets_a_private_internal_error_not_silence(bot, 
     callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
     assert callback["type"] == 4 and "internal error" in callback["data"]["content"]
     assert callback["data"]["flags"] & EPHEMERAL
+
+
+async def test_an_event_discord_py_cannot_read_is_skipped_and_the_bot_keeps_answering(bot, fake_discord, caplog):
+    await fake_discord.dispatch("INTERACTION_CREATE", {})  # fields missing: discord.py's parser raises
+    await fake_discord.dispatch("GUILD_ROLE_CREATE", {"guild_id": "1", "role": {}})
+    await fake_discord.push_command("help")
+    answer = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert "brief" in answer_text(answer)
+    assert not bot.client.is_closed()
+    assert "skipped a INTERACTION_CREATE event" in caplog.text
+
+
+async def test_a_network_failure_at_start_is_retried_with_backoff(fake_discord, archive_worker, channels):
+    waits: list[float] = []
+    fake_discord.down = lambda: len(waits) < 3  # the first three connection attempts fail
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    digests = {c.name: c.digest for c in channels.channels}
+    commands = await archive_worker.call(lambda a: Commands(CommandContext(a, digests)))
+    adapter = DiscordAdapter(creds_for(fake_discord), archive_worker, commands, channels, guild_ready_timeout=0.1)
+    adapter.sleep = no_wait
+    task = asyncio.create_task(adapter.run())
+    try:
+        await asyncio.wait_for(adapter.client.wait_until_ready(), WAIT)
+        assert len(waits) == 3 and waits[0] < waits[2]  # backed off, growing
+        await fake_discord.push_command("help")
+        assert "brief" in answer_text(await asyncio.wait_for(fake_discord.callbacks.get(), WAIT))
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, WAIT)

@@ -125,6 +125,10 @@ class FakeDiscord(LocalServer):
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
+        if self.down():  # a network fault: the connection drops with no answer
+            self.calls.append(Call(request.method, path, None, 0))
+            request.transport.close()
+            return web.Response(status=503)  # never reaches the client: its connection is gone
         body = await request.json() if request.can_read_body else None
         webhook = path.startswith(("/interactions/", "/webhooks/"))  # authorised by the interaction token
         if not webhook and request.headers.get("Authorization") != f"Bot {TOKEN}":
