@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ _GLUED_BREAK = re.compile(r"(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'])")
 _INDEX_TAGS = {"NNG", "NNP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "NR", "W_HASHTAG"}
 _ALNUM_TAGS = {"SL", "SN"}
 _OPEN_CLOSE = (("“", "”"), ("‘", "’"))
+_WORD = re.compile(r"\S+")
 
 
 @cache
@@ -90,3 +93,66 @@ _PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 def morphemes(text: str) -> list[str]:
     """Every morpheme but punctuation, lower-cased (particles and endings included)."""
     return [t.form.lower() for t in _tokens(text) if t.tag.split("-")[0] not in _PUNCT_TAGS]
+
+
+@dataclass(frozen=True)
+class WordForms:
+    """One whitespace-delimited word: its content morphemes and its joined forms (runs of them)."""
+
+    morphemes: tuple[str, ...]
+    forms: tuple[str, ...]
+
+
+def word_forms(text: str) -> list[WordForms]:
+    """Per whitespace-delimited word, in order: content morphemes and joined forms.
+
+    Kiwi splits one compound differently alone and in context (광케이블 whole in a query,
+    광 + 케이블 in a sentence). A form joins each run of content morphemes written together
+    (광케이블, 주요기사), so it is the same string however kiwi split the run; particles and
+    endings break a run and are dropped, so 광케이블을 and 광케이블 share the form 광케이블.
+    Words with no content morpheme are left out.
+    """
+    tokens = _tokens(text)
+    words: list[WordForms] = []
+    starts = [m.start() for m in _WORD.finditer(text)]
+    current = -1
+    morphs: list[str] = []
+    forms: list[str] = []
+    run = ""
+    prev_end = -1
+    prev_alnum = False
+
+    def close_word() -> None:
+        if run:
+            forms.append(run)
+        if morphs:
+            words.append(WordForms(tuple(morphs), tuple(forms)))
+
+    for tok in tokens:
+        word = bisect_right(starts, tok.start) - 1
+        if word != current:
+            close_word()
+            current, morphs, forms, run, prev_alnum = word, [], [], "", False
+        tag = tok.tag.split("-")[0]
+        if tag not in _INDEX_TAGS:
+            if run:
+                forms.append(run)
+            run, prev_alnum = "", False
+            continue
+        form = tok.form.lower()
+        alnum = tag in _ALNUM_TAGS
+        if alnum and prev_alnum and tok.start == prev_end and morphs:
+            morphs[-1] += form  # "5"+"G" → "5g", as index_terms does
+        else:
+            morphs.append(form)
+        run += form
+        prev_end = tok.start + tok.len
+        prev_alnum = alnum
+    close_word()
+    return words
+
+
+def search_terms(text: str) -> tuple[list[str], list[str]]:
+    """What the full-text index holds for a text: its morpheme stream and its form stream."""
+    words = word_forms(text)
+    return [m for w in words for m in w.morphemes], [f for w in words for f in w.forms]
