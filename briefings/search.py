@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from briefings.analysis.korean import WordForms, search_terms, word_forms
+from briefings.analysis.korean import WordForms, noun_split, search_terms, word_forms
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import Article
 from briefings.store.base import ArchiveStore, Phrase, TextQuery
@@ -26,6 +26,7 @@ MAX_TERMS = 24
 PREFIX_MIN_CHARS = 3  # shorter forms as prefixes (주요* …) would match far too much
 REINDEX_BATCH = 100
 _PHRASE = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+_HANGUL = re.compile(r"[가-힣]+")
 
 
 @dataclass
@@ -45,7 +46,11 @@ def _clean(text: str) -> str:
 
 def _word(word: WordForms) -> Phrase:
     last = word.forms[-1] if word.forms else ""
-    return Phrase(word.morphemes, word.forms, prefix=len(last) >= PREFIX_MIN_CHARS)
+    split = None
+    if len(word.morphemes) == 1 and len(last) >= PREFIX_MIN_CHARS and _HANGUL.fullmatch(last):
+        split = noun_split(last)  # kiwi kept it whole here; a sentence may split it
+    return Phrase(word.morphemes, word.forms, prefix=len(last) >= PREFIX_MIN_CHARS,
+                  splits=(split,) if split else ())
 
 
 def _quoted(words: list[WordForms]) -> Phrase:

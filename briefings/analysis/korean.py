@@ -21,6 +21,10 @@ _LOCK = threading.Lock()  # kiwi calls are serialised; loading happens once via 
 _GLUED_BREAK = re.compile(r"(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'])")
 _INDEX_TAGS = {"NNG", "NNP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "NR", "W_HASHTAG"}
 _ALNUM_TAGS = {"SL", "SN"}
+# Search also keeps noun prefixes and suffixes: 신제품 is not any 제품, 요금제 not any 요금.
+_SEARCH_TAGS = _INDEX_TAGS | {"XPN", "XSN"}
+_NOUN_TAGS = {"NNG", "NNP"}
+SPLIT_MARGIN = 6.0  # how much less likely than kiwi's best reading a noun split may be
 _OPEN_CLOSE = (("“", "”"), ("‘", "’"))
 _WORD = re.compile(r"\S+")
 
@@ -134,7 +138,7 @@ def word_forms(text: str) -> list[WordForms]:
             close_word()
             current, morphs, forms, run, prev_alnum = word, [], [], "", False
         tag = tok.tag.split("-")[0]
-        if tag not in _INDEX_TAGS:
+        if tag not in _SEARCH_TAGS:
             if run:
                 forms.append(run)
             run, prev_alnum = "", False
@@ -156,3 +160,16 @@ def search_terms(text: str) -> tuple[list[str], list[str]]:
     """What the full-text index holds for a text: its morpheme stream and its form stream."""
     words = word_forms(text)
     return [m for w in words for m in w.morphemes], [f for w in words for f in w.forms]
+
+
+def noun_split(word: str) -> tuple[str, ...] | None:
+    """The likeliest reading of a word kiwi keeps whole as two or more nouns (광케이블 → 광 + 케이블),
+    if it is nearly as likely as the whole: the split that word may take inside a sentence."""
+    analyser = kiwi()
+    with _LOCK:
+        readings = analyser.analyze(word, top_n=4)
+    best = readings[0][1] if readings else 0.0
+    for tokens, score in readings:
+        if len(tokens) > 1 and best - score <= SPLIT_MARGIN and all(t.tag in _NOUN_TAGS for t in tokens):
+            return tuple(t.form.lower() for t in tokens)
+    return None

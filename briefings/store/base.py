@@ -20,11 +20,13 @@ class ArticleFilter:
 @dataclass(frozen=True)
 class Phrase:
     """One typed word or quoted phrase. It matches where its morphemes stand in this order, or
-    where its joined word forms do (`prefix`: the last form may go on, 광케이블 → 광케이블망)."""
+    where its joined word forms do (`prefix`: the last form may go on, 광케이블 → 광케이블망), or
+    where one of its `splits` stands in order (광 + 케이블 for a 광케이블 that kiwi kept whole)."""
 
     morphemes: tuple[str, ...]
     forms: tuple[str, ...] = ()
     prefix: bool = False
+    splits: tuple[tuple[str, ...], ...] = ()  # other morpheme sequences that mean the same word
 
 
 @dataclass(frozen=True)

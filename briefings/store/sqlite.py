@@ -49,7 +49,8 @@ def fts_match(query: TextQuery) -> str | None:
     """The FTS5 MATCH expression: each phrase by its morphemes in order OR its word forms, all ANDed."""
     groups = []
     for phrase in query.phrases:
-        options = [_fts_phrase(phrase.morphemes), _fts_phrase(phrase.forms, phrase.prefix)]
+        options = [_fts_phrase(phrase.morphemes), _fts_phrase(phrase.forms, phrase.prefix),
+                   *(_fts_phrase(split) for split in phrase.splits)]
         options = list(dict.fromkeys(o for o in options if o))
         if options:
             groups.append("(" + " OR ".join(options) + ")")
