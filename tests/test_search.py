@@ -117,6 +117,8 @@ SYNTHETIC = {
     "scattered": ("앱 업데이트 공개", "이번 업데이트의 주요 개선 사항은 검색 속도다. "
                   "회사는 서비스 기사 교육도 news 채널에서 알리기로 했다."),
     "spaced": ("뉴스레터 개편", "구독자는 이제 주요 기사만 골라 읽을 수 있다. 발송 시각은 오전 일곱 시로 바뀐다."),
+    "new_product": ("가전 신제품 공개", "회사는 오늘 신제품 세 종을 공개했다. 판매는 다음 달부터 시작된다."),
+    "product": ("가전 판매 증가", "지난해 내놓은 제품의 판매가 크게 늘었다. 회사는 생산 설비를 넓힌다."),
 }
 
 
@@ -172,6 +174,12 @@ def test_a_word_kiwi_splits_only_in_context_is_found(synthetic):
     assert names(found, archive.search("광 케이블")) == {"split_cable"}
 
 
+def test_a_noun_prefix_is_part_of_the_word(synthetic):
+    archive, found = synthetic
+    assert names(found, archive.search("신제품")) == {"new_product"}  # not every 제품
+    assert names(found, archive.search("제품")) == {"new_product", "product"}
+
+
 @pytest.mark.parametrize("token", ['"', '""', "*", "a*b", "NEAR(x", "OR", "AND", "NOT", "(", ")", "col:x",
                                   "^x", "-", "'", "x\"y", "{a b}", ":", "+", "🙂"])
 def test_fts_special_characters_are_plain_text(synthetic, token):
@@ -204,14 +212,15 @@ def test_an_archive_in_the_old_term_format_is_reindexed_on_open(tmp_path):
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
-    query = parse_query("광케이블", load_taxonomy(CONFIG)).query
+    query = parse_query("신제품", load_taxonomy(CONFIG)).query
     store = SqliteStore(db)  # migrates, but only the archive re-analyses
-    assert store.search(query, ArticleFilter(), 10, 0).hits == []  # the old entries miss the split word
+    assert store.search(query, ArticleFilter(), 10, 0).hits == []  # old entries lack the prefix 신
     assert len(store.stale_search_rows(100)) == len(SYNTHETIC)
     store.close()
     reopened = open_archive(db)
     try:
         assert reopened.store.stale_search_rows(100) == []
+        assert [h.article.title for h in reopened.search("신제품").page.hits] == [SYNTHETIC["new_product"][0]]
         assert [h.article.title for h in reopened.search("광케이블").page.hits] == [SYNTHETIC["split_cable"][0]]
         assert reopened.store.count() == len(SYNTHETIC)
     finally:
