@@ -18,7 +18,7 @@ from pathlib import Path
 from briefings.models import Article
 from briefings.search import article_terms, parse_query
 from briefings.store import ArticleFilter, SqliteStore, TextQuery
-from tests.eval.corpus import DEV_CORPUS, dev_taxonomy, held_out
+from tests.eval.corpus import DEV_CORPUS, dev_taxonomy, held_out, load_labels
 from tests.eval.search_baseline import old_query, old_terms
 
 SAMPLE = sorted({*range(1, 1696, 6), 281})
@@ -75,7 +75,7 @@ def run(ctx) -> dict:
     if not ctx.has(DEV_CORPUS):
         print(f"{DEV_CORPUS} not found; skipped")
         return {}
-    labels = {(r["query"], r["line"]): bool(r["relevant"]) for r in ctx.load_labels("search")}
+    labels = {(r["query"], r["line"]): bool(r["relevant"]) for r in load_labels("search")}
     queries = list(dict.fromkeys(q for q, _ in labels))
     built = ctx.build_lines(SAMPLE)
     articles = {line: b.article for line, b in built.items() if b.article is not None}
