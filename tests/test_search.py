@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.analysis.korean import index_terms, word_forms
+from briefings.analysis.korean import GAP, index_terms, search_terms, word_forms
 from briefings.analysis.taxonomy import load_taxonomy
 from briefings.archive import QueryError
 from briefings.search import Phrase, TextQuery, parse_query
@@ -119,6 +119,9 @@ SYNTHETIC = {
     "spaced": ("뉴스레터 개편", "구독자는 이제 주요 기사만 골라 읽을 수 있다. 발송 시각은 오전 일곱 시로 바뀐다."),
     "new_product": ("가전 신제품 공개", "회사는 오늘 신제품 세 종을 공개했다. 판매는 다음 달부터 시작된다."),
     "product": ("가전 판매 증가", "지난해 내놓은 제품의 판매가 크게 늘었다. 회사는 생산 설비를 넓힌다."),
+    "gapped": ("모바일 시장 동향", "신작이 쏟아지는 모바일 게임 나름의 업계 기준이 생겼다. 출시가 늘어난 게임. "
+               "업계는 변화를 반긴다."),
+    "game_industry": ("게임업계 채용 확대", "게임업계가 하반기 채용을 늘린다. 신입 개발자 수요가 많다."),
 }
 
 
@@ -172,6 +175,16 @@ def test_a_word_kiwi_splits_only_in_context_is_found(synthetic):
     assert names(found, archive.search("광케이블")) == {"split_cable"}
     assert names(found, archive.search("광케이블을")) == {"split_cable"}
     assert names(found, archive.search("광 케이블")) == {"split_cable"}
+
+
+def test_words_across_a_function_word_or_a_sentence_end_are_not_side_by_side(synthetic):
+    archive, found = synthetic
+    assert names(found, archive.search("게임업계")) == {"game_industry"}
+    assert names(found, archive.search('"게임 업계"')) == {"game_industry"}
+    assert names(found, archive.search("게임 업계")) == {"gapped", "game_industry"}
+    morphemes, forms = search_terms("모바일 게임 나름의 업계. 게임. 업계")
+    assert morphemes == ["모바일", "게임", GAP, "업계", GAP, "게임", GAP, "업계"]
+    assert forms == ["모바일", "게임", GAP, "업계", GAP, "게임", GAP, "업계"]
 
 
 def test_a_noun_prefix_is_part_of_the_word(synthetic):

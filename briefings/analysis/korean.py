@@ -105,17 +105,17 @@ class WordForms:
 
     morphemes: tuple[str, ...]
     forms: tuple[str, ...]
+    ends_sentence: bool = False  # a sentence-final mark follows its last content morpheme
 
 
-def word_forms(text: str) -> list[WordForms]:
-    """Per whitespace-delimited word, in order: content morphemes and joined forms.
+# Stands between words that must not count as side by side: across a word with no content
+# (나름의, 등) or a sentence end. A private-use character: FTS5 keeps it as a token, and no query
+# can hold it (search drops control and private-use characters from what users type).
+GAP = "\ue000"
 
-    Kiwi splits one compound differently alone and in context (광케이블 whole in a query,
-    광 + 케이블 in a sentence). A form joins each run of content morphemes written together
-    (광케이블, 주요기사), so it is the same string however kiwi split the run; particles and
-    endings break a run and are dropped, so 광케이블을 and 광케이블 share the form 광케이블.
-    Words with no content morpheme are left out.
-    """
+
+def _all_words(text: str) -> list[WordForms]:
+    """Every whitespace-delimited word in order, those with no content morpheme included (empty)."""
     tokens = _tokens(text)
     words: list[WordForms] = []
     starts = [m.start() for m in _WORD.finditer(text)]
@@ -125,23 +125,24 @@ def word_forms(text: str) -> list[WordForms]:
     run = ""
     prev_end = -1
     prev_alnum = False
+    ends = False
 
     def close_word() -> None:
-        if run:
-            forms.append(run)
-        if morphs:
-            words.append(WordForms(tuple(morphs), tuple(forms)))
+        if current >= 0:
+            words.append(WordForms(tuple(morphs), (*forms, run) if run else tuple(forms), ends))
 
     for tok in tokens:
         word = bisect_right(starts, tok.start) - 1
         if word != current:
             close_word()
-            current, morphs, forms, run, prev_alnum = word, [], [], "", False
+            words.extend(WordForms((), ()) for _ in range(max(word - current - 1, 0) if current >= 0 else 0))
+            current, morphs, forms, run, prev_alnum, ends = word, [], [], "", False, False
         tag = tok.tag.split("-")[0]
         if tag not in _SEARCH_TAGS:
             if run:
                 forms.append(run)
             run, prev_alnum = "", False
+            ends = ends or (tag == "SF" and bool(morphs))
             continue
         form = tok.form.lower()
         alnum = tag in _ALNUM_TAGS
@@ -152,14 +153,35 @@ def word_forms(text: str) -> list[WordForms]:
         run += form
         prev_end = tok.start + tok.len
         prev_alnum = alnum
+        ends = False
     close_word()
     return words
 
 
+def word_forms(text: str) -> list[WordForms]:
+    """Per whitespace-delimited word with content, in order: content morphemes and joined forms.
+
+    Kiwi splits one compound differently alone and in context (광케이블 whole in a query,
+    광 + 케이블 in a sentence). A form joins each run of content morphemes written together
+    (광케이블, 주요기사), so it is the same string however kiwi split the run; particles and
+    endings break a run and are dropped, so 광케이블을 and 광케이블 share the form 광케이블.
+    """
+    return [w for w in _all_words(text) if w.morphemes]
+
+
 def search_terms(text: str) -> tuple[list[str], list[str]]:
-    """What the full-text index holds for a text: its morpheme stream and its form stream."""
-    words = word_forms(text)
-    return [m for w in words for m in w.morphemes], [f for w in words for f in w.forms]
+    """What the full-text index holds for a text: its morpheme stream and its form stream, with a
+    GAP where a word without content or a sentence end stands between two words."""
+    morphemes: list[str] = []
+    forms: list[str] = []
+    for word in _all_words(text):
+        if word.morphemes:
+            morphemes += word.morphemes
+            forms += word.forms
+        if (not word.morphemes or word.ends_sentence) and morphemes and morphemes[-1] != GAP:
+            morphemes.append(GAP)
+            forms.append(GAP)
+    return morphemes, forms
 
 
 def noun_split(word: str) -> tuple[str, ...] | None:
