@@ -9,6 +9,7 @@ form become company filters (the tag, not the letters).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from briefings.models import Article
 from briefings.store.base import ArchiveStore, Phrase, TextQuery
 
 __all__ = ["ParsedQuery", "Phrase", "TextQuery", "article_terms", "parse_query", "reindex"]
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 24
@@ -46,11 +49,12 @@ def _clean(text: str) -> str:
 
 def _word(word: WordForms) -> Phrase:
     last = word.forms[-1] if word.forms else ""
+    # Korean compounds go on (광케이블 → 광케이블망); Latin words are whole (news is not newsis).
+    korean = len(last) >= PREFIX_MIN_CHARS and bool(_HANGUL.fullmatch(last[-1]))
     split = None
-    if len(word.morphemes) == 1 and len(last) >= PREFIX_MIN_CHARS and _HANGUL.fullmatch(last):
+    if len(word.morphemes) == 1 and korean and _HANGUL.fullmatch(last):
         split = noun_split(last)  # kiwi kept it whole here; a sentence may split it
-    return Phrase(word.morphemes, word.forms, prefix=len(last) >= PREFIX_MIN_CHARS,
-                  splits=(split,) if split else ())
+    return Phrase(word.morphemes, word.forms, prefix=korean, splits=(split,) if split else ())
 
 
 def _quoted(words: list[WordForms]) -> Phrase:
@@ -72,18 +76,16 @@ def parse_query(text: str, taxonomy: Taxonomy) -> ParsedQuery:
                 companies.append(cid)
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
+    quoted = [words for m in _PHRASE.finditer(text) if (words := word_forms(m.group(1)))]
+    typed = list(dict.fromkeys(WordForms(w.morphemes, w.forms) for w in word_forms(_PHRASE.sub(" ", text))))
+    if len(quoted) + len(typed) > MAX_TERMS:  # before the per-word look-ups below
+        notes.append(f"only the first {MAX_TERMS} words were used")
+        quoted = quoted[:MAX_TERMS]
+        typed = typed[: MAX_TERMS - len(quoted)]
     phrases: list[Phrase] = []
-    for m in _PHRASE.finditer(text):
-        words = word_forms(m.group(1))
-        if words:
-            phrases.append(_quoted(words) if len(words) > 1 else Phrase(words[0].morphemes, words[0].forms))
-    for word in word_forms(_PHRASE.sub(" ", text)):
-        phrase = _word(word)
+    for phrase in [*map(_quoted, quoted), *map(_word, typed)]:
         if phrase not in phrases:
             phrases.append(phrase)
-    if len(phrases) > MAX_TERMS:
-        notes.append(f"only the first {MAX_TERMS} words were used")
-        phrases = phrases[:MAX_TERMS]
     return ParsedQuery(TextQuery(tuple(phrases)), companies, notes)
 
 
@@ -97,8 +99,12 @@ def reindex(store: ArchiveStore, progress: Callable[[int], None] | None = None) 
     """Re-analyse every article whose index entry is in an older term format; returns how many."""
     done = 0
     while batch := store.stale_search_rows(REINDEX_BATCH):
+        if not done:
+            log.info("re-analysing archived articles for search (the index term format changed)")
         store.reindex_search([(a.id, article_terms(a)) for a in batch])
         done += len(batch)
         if progress:
             progress(done)
+    if done:
+        log.info("re-analysed %d articles for search", done)
     return done
