@@ -238,3 +238,22 @@ def test_an_archive_in_the_old_term_format_is_reindexed_on_open(tmp_path):
         assert reopened.store.count() == len(SYNTHETIC)
     finally:
         reopened.close()
+
+
+def test_fts_match_quotes_every_token_and_ands_the_words():
+    query = TextQuery((Phrase(("주요", "기사"), ("주요기사",), prefix=True),
+                       Phrase(('a"b',), ('a"b',)),
+                       Phrase(("광케이블",), ("광케이블",), prefix=True, splits=(("광", "케이블"),))))
+    assert fts_match(query) == ('("주요" + "기사" OR "주요기사" *) AND ("a""b") AND '
+                                '("광케이블" OR "광케이블" * OR "광" + "케이블")')
+    assert fts_match(TextQuery((Phrase(("*", "("), ("*(",)),))) is None
+    assert fts_match(TextQuery()) is None
+
+
+def test_parse_query_shapes(synthetic):
+    archive, _ = synthetic
+    phrases = parse_query('news 주요기사 "정보 격차" 신제품', archive.taxonomy).query.phrases
+    assert phrases[0] == Phrase(("정보", "격차"), ("정보", "격차"))  # quoted: in order, no prefix
+    assert phrases[1] == Phrase(("news",), ("news",))  # a Latin word is whole, not a prefix
+    assert phrases[2] == Phrase(("주요", "기사"), ("주요기사",), prefix=True)
+    assert phrases[3] == Phrase(("신", "제품"), ("신제품",), prefix=True)

@@ -1,6 +1,7 @@
 """Search on the dev corpus: precision and recall of the product against the search before issue 8.
 
-About 280 dev articles (every sixth line) are built through the product and stored twice through
+The dev articles on every sixth line (252 of 284 lines survive ingest) are built through the product
+(ctx.build_lines) and stored twice through
 the real SQLite store: once with the product's index entries, once with the old ones (morphemes
 only, tests/eval/search_baseline.py). Each query runs on both in the same run. Labels in
 tests/eval/labels/search.jsonl say, for each article either system returned (and for articles that
