@@ -21,12 +21,7 @@ _LOCK = threading.Lock()  # kiwi calls are serialised; loading happens once via 
 _GLUED_BREAK = re.compile(r"(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'])")
 _INDEX_TAGS = {"NNG", "NNP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "NR", "W_HASHTAG"}
 _ALNUM_TAGS = {"SL", "SN"}
-# Search also keeps noun prefixes and suffixes: 신제품 is not any 제품, 요금제 not any 요금.
-_SEARCH_TAGS = _INDEX_TAGS | {"XPN", "XSN"}
-_NOUN_TAGS = {"NNG", "NNP"}
-SPLIT_MARGIN = 6.0  # how much less likely than kiwi's best reading a noun split may be
 _OPEN_CLOSE = (("“", "”"), ("‘", "’"))
-_WORD = re.compile(r"\S+")
 
 
 @cache
@@ -97,6 +92,13 @@ _PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 def morphemes(text: str) -> list[str]:
     """Every morpheme but punctuation, lower-cased (particles and endings included)."""
     return [t.form.lower() for t in _tokens(text) if t.tag.split("-")[0] not in _PUNCT_TAGS]
+
+
+# Search also keeps noun prefixes and suffixes: 신제품 is not any 제품, 요금제 not any 요금.
+_SEARCH_TAGS = _INDEX_TAGS | {"XPN", "XSN"}
+_NOUN_TAGS = {"NNG", "NNP"}
+SPLIT_MARGIN = 6.0  # how much less likely than kiwi's best reading a noun split may be
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)

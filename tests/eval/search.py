@@ -1,14 +1,14 @@
 """Search on the dev corpus: precision and recall of the product against the search before issue 8.
 
-The dev articles on every sixth line (252 of 284 lines survive ingest) are built through the product
-(ctx.build_lines) and stored twice through
-the real SQLite store: once with the product's index entries, once with the old ones (morphemes
-only, tests/eval/search_baseline.py). Each query runs on both in the same run. Labels in
-tests/eval/labels/search.jsonl say, for each article either system returned (and for articles that
-hold the query's letters with spaces removed, so a miss by both still counts), whether it is
-relevant: the article mentions what the words typed together name (a compound in any spacing or
-split), every word typed apart, a quoted phrase in order. Queries are split into a tuning half and a
-held-out half by corpus.held_out(query); figures are micro-averaged over (query, article) pairs.
+The dev articles on every sixth line (252 of 284 survive ingest) are built through the product
+(ctx.build_lines) and stored twice through the real SQLite store: once with the product's index
+entries, once with the old ones (morphemes only, tests/eval/search_baseline.py). Each query runs on
+both in the same run. Labels in tests/eval/labels/search.jsonl say, for each article either system
+returned (and each article holding the query's letters with spaces removed, so a miss by both still
+counts), whether it is relevant: it mentions what words typed together name (a compound in any
+spacing or split), every word typed apart, a quoted phrase in order. Queries are split into a
+tuning half and a held-out half by corpus.held_out(query); figures are micro-averaged over
+(query, article) pairs.
 """
 
 from __future__ import annotations
