@@ -18,7 +18,7 @@ from briefings.formats import render
 from briefings.ingest.build import ArticleBuilder
 from briefings.ingest.pipeline import Ingestor, IngestReport
 from briefings.models import Article
-from briefings.search import parse_query
+from briefings.search import parse_query, reindex
 from briefings.settings import Settings, config_dir, load_settings
 from briefings.store import ArticleFilter, SearchPage, open_store
 from briefings.store.base import ArchiveStore
@@ -87,6 +87,11 @@ class Archive:
         settings = load_settings(folder)
         taxonomy = load_taxonomy(folder)
         store = open_store(db_path or settings.archive.path)
+        try:
+            reindex(store)  # entries from an older term format (once, after an upgrade)
+        except BaseException:
+            store.close()
+            raise
         return cls(folder, settings, taxonomy, store, clock)
 
     def close(self) -> None:
@@ -143,7 +148,7 @@ class Archive:
             page = SearchPage([], offset, limit, has_more=False)
             notes = [*parsed.notes, "the query has no searchable words"]
         else:
-            page = self.store.search(parsed.match, flt, limit, offset)
+            page = self.store.search(parsed.query, flt, limit, offset)
             notes = parsed.notes
         return SearchResult(query, page, list(flt.companies), list(flt.themes), flt.since, flt.until, notes)
 

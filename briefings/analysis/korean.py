@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -90,3 +92,108 @@ _PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 def morphemes(text: str) -> list[str]:
     """Every morpheme but punctuation, lower-cased (particles and endings included)."""
     return [t.form.lower() for t in _tokens(text) if t.tag.split("-")[0] not in _PUNCT_TAGS]
+
+
+# Search also keeps noun prefixes and suffixes: 신제품 is not any 제품, 요금제 not any 요금.
+_SEARCH_TAGS = _INDEX_TAGS | {"XPN", "XSN"}
+_NOUN_TAGS = {"NNG", "NNP"}
+SPLIT_MARGIN = 6.0  # how much less likely than kiwi's best reading a noun split may be
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class WordForms:
+    """One whitespace-delimited word: its content morphemes and its joined forms (runs of them)."""
+
+    morphemes: tuple[str, ...]
+    forms: tuple[str, ...]
+    ends_sentence: bool = False  # a sentence-final mark follows its last content morpheme
+
+
+# Stands between words that must not count as side by side: across a word with no content
+# (나름의, 등) or a sentence end. A private-use character: FTS5 keeps it as a token, and no query
+# can hold it (search drops control and private-use characters from what users type).
+GAP = "\ue000"
+
+
+def _all_words(text: str) -> list[WordForms]:
+    """Every whitespace-delimited word in order, those with no content morpheme included (empty)."""
+    tokens = _tokens(text)
+    words: list[WordForms] = []
+    starts = [m.start() for m in _WORD.finditer(text)]
+    current = -1
+    morphs: list[str] = []
+    forms: list[str] = []
+    run = ""
+    prev_end = -1
+    prev_alnum = False
+    ends = False
+
+    def close_word() -> None:
+        if current >= 0:
+            words.append(WordForms(tuple(morphs), (*forms, run) if run else tuple(forms), ends))
+
+    for tok in tokens:
+        word = bisect_right(starts, tok.start) - 1
+        if word != current:
+            close_word()
+            words.extend(WordForms((), ()) for _ in range(max(word - current - 1, 0) if current >= 0 else 0))
+            current, morphs, forms, run, prev_alnum, ends = word, [], [], "", False, False
+        tag = tok.tag.split("-")[0]
+        if tag not in _SEARCH_TAGS:
+            if run:
+                forms.append(run)
+            run, prev_alnum = "", False
+            ends = ends or (tag == "SF" and bool(morphs))
+            continue
+        form = tok.form.lower()
+        alnum = tag in _ALNUM_TAGS
+        if alnum and prev_alnum and tok.start == prev_end and morphs:
+            morphs[-1] += form  # "5"+"G" → "5g", as index_terms does
+        else:
+            morphs.append(form)
+        run += form
+        prev_end = tok.start + tok.len
+        prev_alnum = alnum
+        ends = False
+    close_word()
+    return words
+
+
+def word_forms(text: str) -> list[WordForms]:
+    """Per whitespace-delimited word with content, in order: content morphemes and joined forms.
+
+    Kiwi splits one compound differently alone and in context (광케이블 whole in a query,
+    광 + 케이블 in a sentence). A form joins each run of content morphemes written together
+    (광케이블, 주요기사), so it is the same string however kiwi split the run; particles and
+    endings break a run and are dropped, so 광케이블을 and 광케이블 share the form 광케이블.
+    """
+    return [w for w in _all_words(text) if w.morphemes]
+
+
+def search_terms(text: str) -> tuple[list[str], list[str]]:
+    """What the full-text index holds for a text: its morpheme stream and its form stream, with a
+    GAP where a word without content or a sentence end stands between two words."""
+    morphemes: list[str] = []
+    forms: list[str] = []
+    for word in _all_words(text):
+        if word.morphemes:
+            morphemes += word.morphemes
+            forms += word.forms
+        if (not word.morphemes or word.ends_sentence) and morphemes and morphemes[-1] != GAP:
+            morphemes.append(GAP)
+            forms.append(GAP)
+    return morphemes, forms
+
+
+def noun_split(word: str) -> tuple[str, ...] | None:
+    """The likeliest reading of a word kiwi keeps whole as two or more nouns (광케이블 → 광 + 케이블),
+    if it is nearly as likely as the whole: the split that word may take inside a sentence."""
+    analyser = kiwi()
+    with _LOCK:
+        readings = analyser.analyze(word, top_n=4)
+    best = readings[0][1] if readings else 0.0
+    for tokens, score in readings:
+        if len(tokens) > 1 and best - score <= SPLIT_MARGIN and all(t.tag in _NOUN_TAGS for t in tokens):
+            return tuple(t.form.lower() for t in tokens)
+    return None

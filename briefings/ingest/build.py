@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from briefings.analysis.korean import index_terms, split_sentences
+from briefings.analysis.korean import split_sentences
 from briefings.analysis.people import PeopleFinder
 from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
@@ -19,6 +19,7 @@ from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_
 from briefings.ingest.readers import RawArticle
 from briefings.ingest.rules import CompiledRules, load_rules
 from briefings.models import Article, Paragraph
+from briefings.search import article_terms
 from briefings.summarize import story_terms, summarize_article
 
 DERIVED_TITLE_CHARS = 60
@@ -106,6 +107,5 @@ class ArticleBuilder:
         article.summary, article.company_summaries = summarize_article(article)
         self._checkpoint(raw, started, "summary")
         article.story_terms = story_terms(article)
-        searchable = [title, *(p.text for p in paragraphs)]
-        article.terms = " ".join(index_terms("\n".join(searchable)))
+        article.terms = article_terms(article)
         return article

@@ -17,6 +17,25 @@ class ArticleFilter:
     until: date | None = None  # inclusive
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """One typed word or quoted phrase. It matches where its morphemes stand in this order, or
+    where its joined word forms do (`prefix`: the last form may go on, 광케이블 → 광케이블망), or
+    where one of its `splits` stands in order (광 + 케이블 for a 광케이블 that kiwi kept whole)."""
+
+    morphemes: tuple[str, ...]
+    forms: tuple[str, ...] = ()
+    prefix: bool = False
+    splits: tuple[tuple[str, ...], ...] = ()  # other morpheme sequences that mean the same word
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """Words to find: every phrase must match somewhere in the article (AND)."""
+
+    phrases: tuple[Phrase, ...] = ()
+
+
 @dataclass
 class SearchHit:
     article: Article
@@ -38,7 +57,11 @@ class ArchiveStore(Protocol):
     def add_article(self, article: Article, source_key: str, raw_hash: str) -> None: ...
     def record_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None: ...
     def get(self, article_id: str) -> Article | None: ...
-    def search(self, match: str | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage: ...
+    def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage: ...
+    # Full-text entries written in an older term format (a migration marks them), re-analysed by
+    # briefings.search.reindex: the oldest `limit` of them, then their new terms by article id.
+    def stale_search_rows(self, limit: int) -> list[Article]: ...
+    def reindex_search(self, entries: list[tuple[str, str]]) -> None: ...
     def articles(self, flt: ArticleFilter, limit: int | None = None) -> list[Article]: ...
     def quotes(self, company: str | None, speaker: str | None, limit: int) -> list[tuple[Article, dict]]: ...
     def stats(self) -> dict[str, dict[str, int]]: ...

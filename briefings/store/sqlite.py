@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefings.models import Article
-from briefings.store.base import ArticleFilter, SearchHit, SearchPage
+from briefings.store.base import ArticleFilter, SearchHit, SearchPage, TextQuery
 from briefings.store.ledger import SqliteLedger
 
 _EPOCH = date(1900, 1, 1)
@@ -29,6 +29,32 @@ def key_range(flt: ArticleFilter) -> tuple[int, int]:
     if flt.since or flt.until:
         low = max(low, 1 << _SEQ_BITS)
     return low, high
+
+
+def _fts_string(token: str) -> str | None:
+    """A token as an FTS5 string: always quoted, so no user text is ever FTS5 syntax."""
+    if not any(ch.isalnum() for ch in token):
+        return None  # the index's tokenizer keeps nothing of it
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _fts_phrase(tokens: tuple[str, ...], prefix: bool = False) -> str | None:
+    parts = [p for p in map(_fts_string, tokens) if p]
+    if not parts:
+        return None
+    return " + ".join(parts) + (" *" if prefix else "")
+
+
+def fts_match(query: TextQuery) -> str | None:
+    """The FTS5 MATCH expression: each phrase by its morphemes in order OR its word forms, all ANDed."""
+    groups = []
+    for phrase in query.phrases:
+        options = [_fts_phrase(phrase.morphemes), _fts_phrase(phrase.forms, phrase.prefix),
+                   *(_fts_phrase(split) for split in phrase.splits)]
+        options = list(dict.fromkeys(o for o in options if o))
+        if options:
+            groups.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(groups) or None
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -109,6 +135,7 @@ class SqliteStore(SqliteLedger):
             conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
                              [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
             conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
+            conn.execute("DELETE FROM search_stale WHERE article_key = ?", (key,))
             self._upsert_source(source_key, raw_hash, article.id, "added")
 
     def _upsert_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
@@ -148,8 +175,11 @@ class SqliteStore(SqliteLedger):
             params.append(theme)
         return " AND ".join(clauses), params
 
-    def search(self, match: str | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
-        """Newest first. With `match`, FTS leads (CROSS JOIN) so the planner never re-runs MATCH per row."""
+    def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
+        """Newest first. With words, FTS leads (CROSS JOIN) so the planner never re-runs MATCH per row."""
+        match = fts_match(query) if query is not None else None
+        if query is not None and query.phrases and match is None:
+            return SearchPage([], offset, limit, has_more=False)  # words, but none the index could hold
         if match:
             where, params = self._filter_sql(flt, "article_fts.rowid")
             sql = (f"SELECT a.doc FROM article_fts CROSS JOIN articles a ON a.key = article_fts.rowid"
@@ -161,6 +191,22 @@ class SqliteStore(SqliteLedger):
         rows = self.conn.execute(sql, [*params, limit + 1, offset]).fetchall()
         hits = [SearchHit(self._article(r)) for r in rows[:limit]]
         return SearchPage(hits, offset, limit, has_more=len(rows) > limit)
+
+    def stale_search_rows(self, limit: int) -> list[Article]:
+        rows = self.conn.execute("SELECT a.doc FROM search_stale s JOIN articles a ON a.key = s.article_key"
+                                 " ORDER BY s.article_key LIMIT ?", (limit,)).fetchall()
+        return [self._article(r) for r in rows]
+
+    def reindex_search(self, entries: list[tuple[str, str]]) -> None:
+        """Replace the full-text entries of these articles (by id) and clear their stale marks."""
+        with self.transaction() as conn:
+            for article_id, terms in entries:
+                row = conn.execute("SELECT key FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if row is None:
+                    continue
+                conn.execute("DELETE FROM article_fts WHERE rowid = ?", (row["key"],))
+                conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (row["key"], terms))
+                conn.execute("DELETE FROM search_stale WHERE article_key = ?", (row["key"],))
 
     def articles(self, flt: ArticleFilter, limit: int | None = None) -> list[Article]:
         where, params = self._filter_sql(flt, "a.key")
