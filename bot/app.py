@@ -20,6 +20,7 @@ from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
 from bot.scheduler import build_scheduler, due_slot, log_missed_slots
+from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.settings import config_dir
@@ -72,6 +73,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
     try:
         seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
         stdout.write(f"archive: {seeds.summary_line()} (seeds)\n")
+        # The Korean analyser loads in ~1-2 s; loaded lazily by the first command it would make that
+        # command miss Discord's 3 s deadline. It is ready before any adapter connects.
+        await worker.call(lambda _a: warm_analyser())
         config = await worker.call(lambda a: load_channels(folder / "channels.yaml", a.taxonomy))
         digests = {c.name: c.digest for c in config.channels}
         commands = await worker.call(lambda a: Commands(CommandContext(a, digests, clock=clock)))

@@ -102,3 +102,29 @@ async def test_a_signal_at_the_console_prompt_stops_the_bot_without_waiting_for_
     process.send_signal(sig)  # stdin stays open and silent, as at a prompt nobody types into
     assert await asyncio.wait_for(process.wait(), WAIT) == 0
     process.stdin.close()
+
+
+@pytest.mark.slow
+async def test_the_first_command_after_a_cold_start_is_as_quick_as_the_next(seeded_db, tmp_path):
+    """The analyser is loaded before any adapter connects, not by the first command (which then missed
+    Discord's 3 s deadline). Measured in a fresh process: the first answer against the second."""
+    import time
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "run", env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    seen: list[str] = []
+    try:
+        await asyncio.wait_for(read_until(process.stdout, "briefings console", seen), WAIT)
+        took = []
+        for query in ("news 고객 요금", "news 통신 서비스"):  # new words: kiwi must analyse each query
+            started = time.perf_counter()
+            process.stdin.write(f"{query}\n".encode())
+            await asyncio.wait_for(read_until(process.stdout, f"'{query[5:]}' 검색 결과", seen), WAIT)
+            took.append(time.perf_counter() - started)
+        assert took[0] < 0.5 + 3 * took[1], (took, "".join(seen[-5:]))
+    finally:
+        process.stdin.close()
+        await asyncio.wait_for(process.wait(), WAIT)

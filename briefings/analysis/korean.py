@@ -34,6 +34,11 @@ def kiwi() -> Kiwi:
     return instance
 
 
+def warm_analyser() -> None:
+    """Load the analyser and run it once, so the first real call is as fast as the rest."""
+    index_terms("준비 완료. 분석기를 데웁니다.")
+
+
 def _quote_open(text: str) -> bool:
     if text.count('"') % 2:
         return True
