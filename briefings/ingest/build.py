@@ -11,6 +11,7 @@ from briefings.analysis.korean import index_terms, split_sentences
 from briefings.analysis.people import PeopleFinder
 from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
+from briefings.digest.fingerprint import fingerprint
 from briefings.errors import RejectedInput
 from briefings.ingest.clean import clean_lines, fold
 from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_stated_date, published_from_stamps
@@ -88,4 +89,5 @@ class ArticleBuilder:
         article.story_terms = story_terms(article)
         searchable = [title, *(p.text for p in paragraphs)]
         article.terms = " ".join(index_terms("\n".join(searchable)))
+        article.fingerprint = fingerprint(article.terms)
         return article

@@ -1,0 +1,133 @@
+"""Same-story clustering: outlets' articles about one event become one story.
+
+Two articles tell one story when they were published within WINDOW_DAYS of each other, their
+title and lead agree (content morphemes), and either their texts overlap (MinHash estimate of
+shingle Jaccard, from the fingerprint kept at ingest) or the title and lead agree strongly on
+their own (a rewrite of a press release shares the facts, not the sentences). Title/lead
+agreement is always required, and the numbers in them must not disagree: templated daily
+reports (market closes, weekly rankings) share their boilerplate but not their headline figures.
+
+Candidates come from locality-sensitive hashing of the fingerprint (BANDS × ROWS) and from an
+inverted index over title/lead terms that skips terms common to a large share of the articles,
+so the work grows with the number of related pairs, not with the square of the articles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from briefings.digest.fingerprint import fingerprint, resemblance, slots
+from briefings.models import Article
+
+WINDOW_DAYS = 3
+BANDS, ROWS = 16, 4  # band collision is likely from a resemblance of about (1/16) ** (1/4) = 0.5
+HEAD_MIN = 0.2  # title/lead Jaccard every same-story pair must reach
+HEAD_ALONE = 0.45  # title/lead Jaccard that is enough without text overlap
+BODY_MIN = 0.12  # text resemblance that, with HEAD_MIN, makes one story
+COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
+NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
+
+
+@dataclass
+class Features:
+    """What clustering needs from one article, derived once per compose."""
+
+    day: date | None
+    head: frozenset[str]
+    numbers: frozenset[str]
+    slots: list[str]
+
+
+def features(article: Article) -> Features:
+    fp = article.fingerprint
+    if not fp:  # an archive written before fingerprints: derive one from the kept text
+        from briefings.analysis.korean import index_terms
+        fp = fingerprint(index_terms("\n".join([article.title, *(p.text for p in article.paragraphs)])))
+    if article.story_terms:
+        head = frozenset(article.story_terms)
+    else:
+        from briefings.summarize import story_terms
+        head = frozenset(story_terms(article))
+    numbers = frozenset(t for t in head if any(c.isdigit() for c in t))
+    return Features(article.published.first_day() if article.published else None, head, numbers, slots(fp))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    if len(a) < 2 or len(b) < 2:  # a lone number (a year, a count) says little either way
+        return True
+    return len(a & b) / min(len(a), len(b)) >= NUMBER_AGREEMENT
+
+
+def within(a: Features, b: Features, days: int = WINDOW_DAYS) -> bool:
+    if a.day is None or b.day is None:
+        return a.day is b.day  # undated articles only join undated ones
+    return abs((a.day - b.day).days) <= days
+
+
+def same_story(a: Features, b: Features) -> bool:
+    if not within(a, b):
+        return False
+    head = jaccard(a.head, b.head)
+    if head < HEAD_MIN or not numbers_agree(a.numbers, b.numbers):
+        return False
+    return head >= HEAD_ALONE or resemblance(a.slots, b.slots) >= BODY_MIN
+
+
+def candidate_pairs(items: list[Features]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) worth comparing: a shared LSH band or a shared uncommon head term."""
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(items):
+        if len(f.slots) == BANDS * ROWS:
+            for band in range(BANDS):
+                buckets[(band, *f.slots[band * ROWS:(band + 1) * ROWS])].append(i)
+        for term in f.head:
+            buckets[("term", term)].append(i)
+    limit = max(30, int(COMMON_TERM * len(items)))
+    pairs: set[tuple[int, int]] = set()
+    for key, members in buckets.items():
+        if len(members) < 2 or (key[0] == "term" and len(members) > limit):
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                pairs.add((i, j))
+    return pairs
+
+
+def _order(article: Article) -> tuple:
+    return (article.published.first_day().isoformat() if article.published else "", article.ingested_at, article.id)
+
+
+def cluster(articles: Iterable[Article], decide: Callable[[Features, Features], bool] = same_story,
+            ) -> list[list[Article]]:
+    """Groups of articles telling one story, each in publication order (the first is the earliest).
+
+    An article joins the existing story holding most of its matches (oldest first), so a chain of
+    loosely related articles does not snowball into one story the way single linkage would.
+    """
+    ordered = sorted(articles, key=_order)
+    items = [features(a) for a in ordered]
+    matches: dict[int, list[int]] = defaultdict(list)
+    for i, j in candidate_pairs(items):
+        if decide(items[i], items[j]):
+            matches[max(i, j)].append(min(i, j))
+    story_of: list[int] = []
+    groups: list[list[int]] = []
+    for i in range(len(items)):
+        votes: dict[int, int] = defaultdict(int)
+        for j in matches.get(i, []):
+            votes[story_of[j]] += 1
+        if votes:
+            best = max(votes, key=lambda g: (votes[g] / len(groups[g]), votes[g], -g))
+            story_of.append(best)
+            groups[best].append(i)
+        else:
+            story_of.append(len(groups))
+            groups.append([i])
+    return [[ordered[i] for i in g] for g in groups]
