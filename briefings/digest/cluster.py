@@ -24,9 +24,10 @@ from briefings.models import Article
 
 WINDOW_DAYS = 3
 BANDS, ROWS = 16, 4  # band collision is likely from a resemblance of about (1/16) ** (1/4) = 0.5
-HEAD_MIN = 0.2  # title/lead Jaccard every same-story pair must reach
-HEAD_ALONE = 0.45  # title/lead Jaccard that is enough without text overlap
-BODY_MIN = 0.12  # text resemblance that, with HEAD_MIN, makes one story
+SCORE = 0.45  # head + title + text agreement that makes one story (tuned on the tuning half)
+HEAD_MIN = 0.1  # title/lead agreement every pair needs, whatever its text shares
+SAME_OUTLET_TEXT = 0.65  # one outlet's two takes: a re-send or update is a near-copy ...
+SAME_OUTLET_TITLE = 0.6  # ... or keeps its headline; anything else is its next report in a series
 COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
 NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
 
@@ -36,7 +37,9 @@ class Features:
     """What clustering needs from one article, derived once per compose."""
 
     day: date | None
+    outlet: str | None
     head: frozenset[str]
+    title: frozenset[str]
     numbers: frozenset[str]
     slots: list[str]
 
@@ -52,7 +55,9 @@ def features(article: Article) -> Features:
         from briefings.summarize import story_terms
         head = frozenset(story_terms(article))
     numbers = frozenset(t for t in head if any(c.isdigit() for c in t))
-    return Features(article.published.first_day() if article.published else None, head, numbers, slots(fp))
+    title = article.title.lower()  # the head terms that stand in the title, without re-analysing it
+    return Features(article.published.first_day() if article.published else None, article.outlet,
+                    head, frozenset(t for t in head if t in title), numbers, slots(fp))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -74,10 +79,14 @@ def within(a: Features, b: Features, days: int = WINDOW_DAYS) -> bool:
 def same_story(a: Features, b: Features) -> bool:
     if not within(a, b):
         return False
+    text = resemblance(a.slots, b.slots)
+    title = jaccard(a.title, b.title)
+    if a.outlet and a.outlet == b.outlet:
+        return text >= SAME_OUTLET_TEXT or title >= SAME_OUTLET_TITLE
     head = jaccard(a.head, b.head)
-    if head < HEAD_MIN or not numbers_agree(a.numbers, b.numbers):
+    if max(head, title) < HEAD_MIN or not numbers_agree(a.numbers, b.numbers):
         return False
-    return head >= HEAD_ALONE or resemblance(a.slots, b.slots) >= BODY_MIN
+    return head + title + text >= SCORE
 
 
 def candidate_pairs(items: list[Features]) -> set[tuple[int, int]]:
