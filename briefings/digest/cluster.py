@@ -30,6 +30,7 @@ SAME_OUTLET_TEXT = 0.65  # one outlet's two takes: a re-send or update is a near
 SAME_OUTLET_TITLE = 0.6  # ... or keeps its headline; anything else is its next report in a series
 COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
 NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
+LINKED = 1.0  # two stories merge when matches between them reach the size of the smaller one
 
 
 @dataclass
@@ -84,8 +85,10 @@ def same_story(a: Features, b: Features) -> bool:
     if a.outlet and a.outlet == b.outlet:
         return text >= SAME_OUTLET_TEXT or title >= SAME_OUTLET_TITLE
     head = jaccard(a.head, b.head)
-    if max(head, title) < HEAD_MIN or not numbers_agree(a.numbers, b.numbers):
+    if max(head, title) < HEAD_MIN:
         return False
+    if a.day != b.day and not numbers_agree(a.numbers, b.numbers):
+        return False  # another day's figures: the next report of a series (same-day rounding differs)
     return head + title + text >= SCORE
 
 
@@ -139,4 +142,37 @@ def cluster(articles: Iterable[Article], decide: Callable[[Features, Features], 
         else:
             story_of.append(len(groups))
             groups.append([i])
-    return [[ordered[i] for i in g] for g in groups]
+    return [[ordered[i] for i in sorted(g)] for g in _merge_linked(groups, story_of, matches)]
+
+
+def _merge_linked(groups: list[list[int]], story_of: list[int], matches: dict[int, list[int]]) -> list[list[int]]:
+    """Join stories the greedy pass split: a big story reached from two sides forms two halves
+    with many matches between them, while a stray match between two stories is one link.
+    Sizes and links are re-counted after every merge, so merges cannot cascade."""
+    pairs = [(i, j) for i, earlier in matches.items() for j in earlier if story_of[i] != story_of[j]]
+    parent = list(range(len(groups)))
+    size = [len(g) for g in groups]
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    while pairs:
+        links: dict[tuple[int, int], int] = defaultdict(int)
+        for i, j in pairs:
+            a, b = sorted((root(story_of[i]), root(story_of[j])))
+            if a != b:
+                links[(a, b)] += 1
+        if not links:
+            break
+        (a, b), count = max(links.items(), key=lambda kv: (kv[1] / min(size[kv[0][0]], size[kv[0][1]]), kv[0]))
+        if count < LINKED * min(size[a], size[b]):
+            break
+        parent[b] = a
+        size[a] += size[b]
+    merged: dict[int, list[int]] = defaultdict(list)
+    for g, members in enumerate(groups):
+        merged[root(g)].extend(members)
+    return [merged[g] for g in sorted(merged)]
