@@ -1,11 +1,12 @@
 """Same-story clustering: outlets' articles about one event become one story.
 
-Two articles tell one story when they were published within WINDOW_DAYS of each other, their
-title and lead agree (content morphemes), and either their texts overlap (MinHash estimate of
-shingle Jaccard, from the fingerprint kept at ingest) or the title and lead agree strongly on
-their own (a rewrite of a press release shares the facts, not the sentences). Title/lead
-agreement is always required, and the numbers in them must not disagree: templated daily
-reports (market closes, weekly rankings) share their boilerplate but not their headline figures.
+Two articles from different outlets tell one story when they were published within WINDOW_DAYS
+of each other and the agreement of their title/lead terms, their titles and their texts (MinHash
+estimate of shingle Jaccard, from the fingerprint kept at ingest) adds up to SCORE, with some
+title/lead agreement always required: a rewrite of a press release shares facts, not sentences.
+Templated reports (market closes, broker notes, robot-written prices) share boilerplate but not
+their figures or headlines: numbers in title/lead that disagree across days mean another report,
+and one outlet's two articles are one story only as a near-copy (a re-send, an update).
 
 Candidates come from locality-sensitive hashing of the fingerprint (BANDS × ROWS) and from an
 inverted index over title/lead terms that skips terms common to a large share of the articles,
@@ -80,6 +81,8 @@ def within(a: Features, b: Features, days: int = WINDOW_DAYS) -> bool:
 def same_story(a: Features, b: Features) -> bool:
     if not within(a, b):
         return False
+    if a.day != b.day and not numbers_agree(a.numbers, b.numbers):
+        return False  # another day's figures: the next report of a series (same-day rounding differs)
     text = resemblance(a.slots, b.slots)
     title = jaccard(a.title, b.title)
     if a.outlet and a.outlet == b.outlet:
@@ -87,8 +90,6 @@ def same_story(a: Features, b: Features) -> bool:
     head = jaccard(a.head, b.head)
     if max(head, title) < HEAD_MIN:
         return False
-    if a.day != b.day and not numbers_agree(a.numbers, b.numbers):
-        return False  # another day's figures: the next report of a series (same-day rounding differs)
     return head + title + text >= SCORE
 
 

@@ -1,0 +1,82 @@
+"""Which stories lead a section: importance to the section's company, reach, then recency.
+
+A company section is about its company: a story whose articles are about it (CompanyTag.about,
+then salience, from the analyser) ranks above one that only mentions it in passing, whatever the
+outlet count; a passing mention never leads a section and is shown only where room is left.
+Among stories equally about the company, more outlets covering it means more important, and
+the newer story wins a tie. Where the analyser has not scored a tag (about False and salience 0,
+as in archives written before it did), prominence is estimated from where the company appears:
+in the title, in the lead paragraph, and in what share of the body.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from briefings.analysis.taxonomy import Taxonomy
+from briefings.models import Article, CompanyTag
+
+OUTLET_WEIGHT = 0.1  # one doubling of outlets counts as a tenth of salience
+ABOUT_SHARE = 0.3  # estimated: the company holds this share of body paragraphs (with the lead) ...
+ESTIMATE = {"title": 0.4, "lead": 0.3, "share": 0.3}  # ... and these parts make up an estimated salience
+
+
+@dataclass(frozen=True)
+class Prominence:
+    about: bool
+    salience: float
+
+
+def _estimate(article: Article, tag: CompanyTag, taxonomy: Taxonomy) -> Prominence:
+    body = [p.index for p in article.body_paragraphs]
+    own = set(tag.paragraphs)
+    share = len((own | set(tag.inherited_paragraphs)) & set(body)) / max(1, len(body))
+    finder = taxonomy.company_finders.get(tag.company)
+    in_title = bool(finder and finder.find(article.title))
+    in_lead = bool(body) and body[0] in own
+    salience = ESTIMATE["title"] * in_title + ESTIMATE["lead"] * in_lead + ESTIMATE["share"] * min(1.0, 2 * share)
+    return Prominence(in_title or (in_lead and share >= ABOUT_SHARE), round(salience, 3))
+
+
+def prominence(article: Article, company: str, taxonomy: Taxonomy) -> Prominence:
+    """How much an article is about a company: the analyser's verdict, or an estimate without one."""
+    tag = next((t for t in article.companies if t.company == company), None)
+    if tag is None:
+        return Prominence(False, 0.0)
+    if tag.about or tag.salience > 0:
+        return Prominence(tag.about, tag.salience)
+    return _estimate(article, tag, taxonomy)
+
+
+@dataclass
+class Ranked:
+    members: list[Article]
+    lead: Article  # the article the story is shown by: the one most about the company
+    about: bool
+    salience: float
+    outlets: int
+    latest: int  # ordinal of the newest article's date, 0 when none is dated
+
+    @property
+    def importance(self) -> float:
+        return self.salience + OUTLET_WEIGHT * math.log2(max(1, self.outlets))
+
+
+def _day(article: Article) -> int:
+    return article.published.first_day().toordinal() if article.published else 0
+
+
+def assess(members: list[Article], company: str | None, taxonomy: Taxonomy) -> Ranked:
+    outlets = len({a.outlet or a.outlet_domain or a.id for a in members})
+    latest = max(_day(a) for a in members)
+    if company is None:  # a theme section: every story belongs; reach and recency decide
+        return Ranked(members, members[0], True, 0.0, outlets, latest)
+    scored = [(prominence(a, company, taxonomy), n, a) for n, a in enumerate(members)]
+    best, _, lead = max(scored, key=lambda s: (s[0].about, s[0].salience, -s[1]))
+    return Ranked(members, lead, any(p.about for p, _, _ in scored), best.salience, outlets, latest)
+
+
+def rank(stories: list[Ranked]) -> list[Ranked]:
+    """Stories about the company first (most important, then newest), passing mentions after."""
+    return sorted(stories, key=lambda s: (not s.about, -round(s.importance, 6), -s.latest))
