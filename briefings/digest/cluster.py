@@ -31,6 +31,10 @@ SAME_OUTLET_TEXT = 0.65  # one outlet's two takes: a re-send or update is a near
 SAME_OUTLET_TITLE = 0.6  # ... or keeps its headline; anything else is its next report in a series
 COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
 NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
+# Words every story of a company shares: how news reports speech and announcements, and (per article)
+# the company names it was tagged by. Two stories agreeing only on these are not one story.
+REPORTING = frozenset({"밝히", "말하", "전하", "설명", "발표", "따르", "강조", "덧붙이", "예정", "계획", "통하",
+                       "위하", "관계자", "지난", "이번", "올해", "지난해", "오늘", "최근", "기자", "뉴스"})
 LINKED = 1.0  # two stories merge when matches between them reach the size of the smaller one
 
 
@@ -52,10 +56,12 @@ def features(article: Article) -> Features:
         from briefings.analysis.korean import index_terms
         fp = fingerprint(index_terms("\n".join([article.title, *(p.text for p in article.paragraphs)])))
     if article.story_terms:
-        head = frozenset(article.story_terms)
+        terms = article.story_terms
     else:
         from briefings.summarize import story_terms
-        head = frozenset(story_terms(article))
+        terms = story_terms(article)
+    names = " ".join(e.text.lower() for tag in article.companies for e in tag.evidence)
+    head = frozenset(t for t in terms if t not in REPORTING and t not in names)
     numbers = frozenset(t for t in head if any(c.isdigit() for c in t))
     title = article.title.lower()  # the head terms that stand in the title, without re-analysing it
     return Features(article.published.first_day() if article.published else None, article.outlet,

@@ -6,7 +6,7 @@ outlet count; a passing mention never leads a section and is shown only where ro
 Among stories equally about the company, more outlets covering it means more important, and
 the newer story wins a tie. Where the analyser has not scored a tag (about False and salience 0,
 as in archives written before it did), prominence is estimated from where the company appears:
-in the title, in the lead paragraph, and in what share of the body.
+in the title, in the lead sentence, and in what share of the body's sentences.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import Article, CompanyTag
 
 OUTLET_WEIGHT = 0.1  # one doubling of outlets counts as a tenth of salience
-ABOUT_SHARE = 0.3  # estimated: the company holds this share of body paragraphs (with the lead) ...
+ABOUT_SHARE = 0.3  # estimated: named in the title, the lead sentence or this share of body sentences ...
 ESTIMATE = {"title": 0.4, "lead": 0.3, "share": 0.3}  # ... and these parts make up an estimated salience
 
 
@@ -28,15 +28,37 @@ class Prominence:
     salience: float
 
 
+def _mentioned_sentences(article: Article, tag: CompanyTag) -> tuple[set[tuple[int, int]], int]:
+    """Body sentences naming the company, as (paragraph, sentence), and how many body sentences there are."""
+    if tag.sentences:  # attributed by the analyser
+        found = {(p, s) for p, s in tag.sentences}
+    else:  # locate each named mention in its paragraph's sentences
+        starts: dict[int, list[int]] = {}
+        for p in article.body_paragraphs:
+            cursor, spans = 0, []
+            for sentence in p.sentences:
+                at = p.text.find(sentence, cursor)
+                spans.append(at if at >= 0 else cursor)
+                cursor = max(cursor, spans[-1] + len(sentence))
+            starts[p.index] = spans
+        found = set()
+        for ev in tag.evidence:
+            spans = starts.get(ev.paragraph)
+            if spans and ev.weight >= 1:
+                found.add((ev.paragraph, max(i for i, at in enumerate(spans) if at <= ev.start or i == 0)))
+    total = sum(max(1, len(p.sentences)) for p in article.body_paragraphs)
+    return found, total
+
+
 def _estimate(article: Article, tag: CompanyTag, taxonomy: Taxonomy) -> Prominence:
-    body = [p.index for p in article.body_paragraphs]
-    own = set(tag.paragraphs)
-    share = len((own | set(tag.inherited_paragraphs)) & set(body)) / max(1, len(body))
+    found, total = _mentioned_sentences(article, tag)
+    body = article.body_paragraphs
+    share = len(found) / max(1, total)
     finder = taxonomy.company_finders.get(tag.company)
     in_title = bool(finder and finder.find(article.title))
-    in_lead = bool(body) and body[0] in own
+    in_lead = bool(body) and (body[0].index, 0) in found
     salience = ESTIMATE["title"] * in_title + ESTIMATE["lead"] * in_lead + ESTIMATE["share"] * min(1.0, 2 * share)
-    return Prominence(in_title or (in_lead and share >= ABOUT_SHARE), round(salience, 3))
+    return Prominence(in_title or in_lead or share >= ABOUT_SHARE, round(salience, 3))
 
 
 def prominence(article: Article, company: str, taxonomy: Taxonomy) -> Prominence:
