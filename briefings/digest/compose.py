@@ -17,6 +17,7 @@ from briefings.summarize import repeats, select
 MAX_ARTICLES = 5000
 STORY_SENTENCES = 2  # a story is its line and at most two sentences
 GROUP_SUMMARY_SENTENCES = 2
+SENTENCE_CHARS = 300  # a summary sentence longer than this is a splitting miss, not a sentence
 LABELS = {
     "ko": {"theme": "테마별 브리핑", "company": "기업별 브리핑", "grid": "기업 × 테마 현황", "all": "전체 기간",
            "empty": "{since} 이후 새로운 기사가 없습니다.", "empty_all": "조건에 맞는 기사가 없습니다.",
@@ -63,9 +64,17 @@ def rule_verdict(article: Article, spec: DigestSpec, taxonomy: Taxonomy) -> list
     return reasons
 
 
+def _clip(sentence: str) -> str:
+    """A run-on 'sentence' (a caption or byline glued to the text) is cut at a word, marked."""
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:SENTENCE_CHARS].rsplit(" ", 1)[0] or sentence[:SENTENCE_CHARS]
+    return cut.rstrip() + " …"
+
+
 def _summary(article: Article, company: str | None) -> list[str]:
     summary = article.company_summaries.get(company, article.summary) if company else article.summary
-    return list(summary[:STORY_SENTENCES])
+    return [_clip(s) for s in summary[:STORY_SENTENCES]]
 
 
 def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:

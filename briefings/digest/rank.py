@@ -19,6 +19,7 @@ from briefings.models import Article, CompanyTag
 
 OUTLET_WEIGHT = 0.1  # one doubling of outlets counts as a tenth of salience
 ABOUT_SHARE = 0.3  # estimated: named in the title, the lead sentence or this share of body sentences ...
+SUBSTANTIAL_SENTENCES = 3  # a story is shown by a report of at least this many sentences where it has one
 ESTIMATE = {"title": 0.4, "lead": 0.3, "share": 0.3}  # ... and these parts make up an estimated salience
 
 
@@ -95,8 +96,27 @@ def assess(members: list[Article], company: str | None, taxonomy: Taxonomy) -> R
     if company is None:  # a theme section: every story belongs; reach and recency decide
         return Ranked(members, members[0], True, 0.0, outlets, latest)
     scored = [(prominence(a, company, taxonomy), n, a) for n, a in enumerate(members)]
-    best, _, lead = max(scored, key=lambda s: (s[0].about, s[0].salience, -s[1]))
-    return Ranked(members, lead, any(p.about for p, _, _ in scored), best.salience, outlets, latest)
+    central = _centrality(members)
+    # Shown by an article about the company; among those, the one closest to what all outlets say,
+    # not a preview or a follow-up that happens to come first.
+    *_, lead = max(scored, key=lambda s: (s[0].about, round(s[0].salience, 1), _substantial(s[2]),
+                                          central[s[1]], -s[1]))
+    return Ranked(members, lead, any(p.about for p, _, _ in scored), max(p.salience for p, _, _ in scored),
+                  outlets, latest)
+
+
+def _substantial(article: Article) -> bool:
+    """A report, not a photo caption or a one-line brief."""
+    return sum(len(p.sentences) for p in article.body_paragraphs) >= SUBSTANTIAL_SENTENCES
+
+
+def _centrality(members: list[Article]) -> list[float]:
+    """Mean title/lead overlap of each article with the story's others (stories are small)."""
+    sets = [set(a.story_terms) for a in members]
+    if len(sets) < 2:
+        return [0.0] * len(sets)
+    return [sum(len(x & y) / len(x | y) for j, y in enumerate(sets) if j != i and x | y) / (len(sets) - 1)
+            for i, x in enumerate(sets)]
 
 
 def rank(stories: list[Ranked]) -> list[Ranked]:
