@@ -79,6 +79,25 @@ def test_templated_daily_reports_do_not_merge(tmp_path):
     assert groups_of(articles, cluster(articles)) == [[0], [1], [2]]
 
 
+def broker_note(broker: str, view: str, rating: str) -> tuple[str, str, str]:
+    body = (f"{broker}은 오늘 SK텔레콤에 대해 \"{view}\"라며 투자의견을 '{rating}'로 제시했다. 이 보고서는 "
+            "증권사 리포트를 자동으로 요약한 기사이며 투자 판단의 책임은 투자자에게 있다. 자세한 내용은 각 "
+            "증권사 홈페이지에서 확인할 수 있다. 본 기사는 정보 제공을 목적으로 작성됐다. 목표주가와 투자의견은 "
+            "증권사 사정에 따라 예고 없이 바뀔 수 있다. 과거 수익률이 미래 수익을 보장하지 않는다. 종목 정보는 "
+            "거래소 공시 자료를 바탕으로 매일 아침 자동으로 갱신된다. 기사에 대한 문의는 편집국으로 하면 된다.")
+    return (f"[투자노트]SK텔레콤, \"{view[:8]}…\" {rating}-{broker}", "테크투자", body)
+
+
+def test_one_outlets_series_on_one_day_stays_apart(tmp_path):
+    rows = [broker_note("가나증권", "배당 매력이 여전하다", "매수"),
+            broker_note("다라투자증권", "신사업 성과가 보이기 시작했다", "매수(유지)"),
+            broker_note("마바증권", "요금 인하 부담을 반영해야 한다", "중립")]
+    articles = ingest(tmp_path, rows)
+    a, b = features(articles[0]), features(articles[1])
+    assert resemblance(a.slots, b.slots) >= clustering.SAME_OUTLET_TEXT  # near-copies but for the headline
+    assert groups_of(articles, cluster(articles)) == [[0], [1], [2]]
+
+
 def test_window_is_respected(tmp_path):
     title, outlet, body = LAUNCH[0]
     rows = [(title, outlet, body, "2026-11-12"), (LAUNCH[1][0], LAUNCH[1][1], LAUNCH[1][2], "2026-11-14"),

@@ -27,8 +27,8 @@ WINDOW_DAYS = 3
 BANDS, ROWS = 16, 4  # band collision is likely from a resemblance of about (1/16) ** (1/4) = 0.5
 SCORE = 0.45  # head + title + text agreement that makes one story (tuned on the tuning half)
 HEAD_MIN = 0.1  # title/lead agreement every pair needs, whatever its text shares
-SAME_OUTLET_TEXT = 0.65  # one outlet's two takes: a re-send or update is a near-copy ...
-SAME_OUTLET_TITLE = 0.6  # ... or keeps its headline; anything else is its next report in a series
+SAME_OUTLET_TITLE = 0.6  # one outlet's two takes of a story (a re-send, an update) keep their headline ...
+SAME_OUTLET_TEXT = 0.65  # ... or, as a near-copy, half of it; anything else is its next report in a series
 COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
 NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
 # Words every story of a company shares: how news reports speech and announcements, and (per article)
@@ -92,7 +92,7 @@ def same_story(a: Features, b: Features) -> bool:
     text = resemblance(a.slots, b.slots)
     title = jaccard(a.title, b.title)
     if a.outlet and a.outlet == b.outlet:
-        return text >= SAME_OUTLET_TEXT or title >= SAME_OUTLET_TITLE
+        return title >= SAME_OUTLET_TITLE or (text >= SAME_OUTLET_TEXT and title >= SAME_OUTLET_TITLE / 2)
     head = jaccard(a.head, b.head)
     if max(head, title) < HEAD_MIN:
         return False
