@@ -12,11 +12,13 @@ from briefings.digest.rank import Ranked, assess, rank
 from briefings.digest.spec import DigestSpec, Period, resolve_window
 from briefings.models import Article
 from briefings.store.base import ArchiveStore, ArticleFilter
-from briefings.summarize import repeats, select
+from briefings.summarize import rank as rank_sentences
+from briefings.summarize import repeats
 
 MAX_ARTICLES = 5000
 STORY_SENTENCES = 2  # a story is its line and at most two sentences
 GROUP_SUMMARY_SENTENCES = 2
+SUMMARY_CANDIDATES = 40  # sentences a section summary is chosen from, at most, of each kind
 SENTENCE_CHARS = 300  # a summary sentence longer than this is a splitting miss, not a sentence
 LABELS = {
     "ko": {"theme": "테마별 브리핑", "company": "기업별 브리핑", "grid": "기업 × 테마 현황", "all": "전체 기간",
@@ -95,32 +97,25 @@ def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, co
 def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story],
                   company: str | None) -> list[SummaryLine]:
     """A few sentences the section's story lines do not already say: first what the stories left
-    out by max_stories are about, then what other outlets add to the shown ones. A sentence that
-    repeats a shown story's summary, or an earlier pick, is skipped; passing mentions add nothing."""
+    out by max_stories are about (most important first), then what other outlets add to the shown
+    ones (the most central of those). A sentence that repeats a shown story's summary, or an earlier
+    pick, is skipped; passing mentions add nothing."""
     said = [set(morphemes(text)) for story in stories for text in story.summary]
-    candidates: list[tuple[str, str]] = []
-    for ranked in [r for r in hidden if r.about]:
-        candidates += [(text, ranked.lead.id) for text in _summary(ranked.lead, company)[:1]]
-    for ranked in [r for r in shown if r.about]:
-        for other in ranked.members:
-            if other is not ranked.lead:
-                candidates += [(text, other.id) for text in _summary(other, company)]
-    candidates = list(dict.fromkeys(candidates))
-    if not candidates:
-        return []
-    token_lists = [morphemes(text) for text, _ in candidates]
-    order = list(range(len(candidates)))
-    hidden_count = sum(1 for r in hidden if r.about)
-    ranked_rest = select([c[0] for c in candidates[hidden_count:]], len(candidates) - hidden_count,
-                         token_lists[hidden_count:])
-    order = order[:hidden_count] + [hidden_count + i for i in ranked_rest]
+    left_out = [(text, r.lead.id) for r in hidden if r.about for text in _summary(r.lead, company)[:1]]
+    left_out = left_out[:SUMMARY_CANDIDATES]
+    added = [(text, other.id) for r in shown if r.about for other in r.members if other is not r.lead
+             for text in _summary(other, company)][:SUMMARY_CANDIDATES]
+    added_tokens = [morphemes(text) for text, _ in added]
+    scores = rank_sentences([set(t) for t in added_tokens])
+    by_centrality = sorted(range(len(added)), key=lambda i: (-scores[i], i))
+    ordered = [(c, morphemes(c[0])) for c in left_out] + [(added[i], added_tokens[i]) for i in by_centrality]
     lines: list[SummaryLine] = []
-    for i in order:
-        terms = set(token_lists[i])
+    for candidate, tokens in ordered:
+        terms = set(tokens)
         if not terms or any(repeats(terms, u) for u in said):
             continue
         said.append(terms)
-        lines.append(SummaryLine(*candidates[i]))
+        lines.append(SummaryLine(*candidate))
         if len(lines) == GROUP_SUMMARY_SENTENCES:
             break
     return lines
