@@ -138,6 +138,7 @@ class Article:
     company_summaries: dict[str, list[str]] = field(default_factory=dict)
     removed: list[RemovedLine] = field(default_factory=list)
     story_terms: list[str] = field(default_factory=list)  # for clustering outlets' copies of one story
+    fingerprint: str = ""  # MinHash of the text's morpheme shingles (briefings.digest.fingerprint)
     terms: str = ""  # space-joined morphemes for the full-text index (not serialised)
 
     @property

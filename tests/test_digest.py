@@ -55,10 +55,11 @@ def test_one_story_from_several_outlets_appears_once(dated):
     stories = digest.sections[0].stories
     assert len(stories) == 1 and sorted(stories[0].outlets) == ["뉴스1", "연합뉴스"]
     text = dated.render_digest(digest, "text")[0]["text"]
-    assert "기사 1건 · 매체 2곳" in text
+    line = next(x for x in text.splitlines() if "AI 고객센터" in x and "·" in x)  # title · outlets · date
+    assert ("뉴스1, 연합뉴스" in line or "연합뉴스, 뉴스1" in line) and "2026-11-20" in line
     en = dated.render_digest(dated.compose_digest(DigestSpec(group="company", companies=["SKT"], window="7d",
                                                              language="en")), "text")[0]["text"]
-    assert "1 story · 2 outlets" in en
+    assert "top 1" in en and "2026-11-20" in en
 
 
 def test_grid_change_against_the_previous_period(dated):
@@ -108,15 +109,70 @@ def test_user_templates_are_sandboxed(seeded, tmp_path):
         seeded.render_digest(seeded.compose_digest(DigestSpec()), "text", TemplateSet(tmp_path))
 
 
-def test_story_terms_are_kept_at_ingest_so_composing_never_reanalyses(seeded):
+def test_story_terms_and_fingerprints_are_kept_at_ingest_so_composing_never_reanalyses(seeded):
     from dataclasses import replace
 
-    from briefings.digest.compose import cluster
+    from briefings.digest.cluster import cluster
+    from briefings.digest.fingerprint import article_fingerprint
     from briefings.summarize import story_terms
     articles = seeded.store.articles(seeded.make_filter())
     for article in articles:
         assert article.story_terms and article.story_terms == story_terms(article)
         assert "은" not in article.story_terms and "는" not in article.story_terms  # content words only
-    # An archive written before story_terms existed still clusters the same way.
-    old = [replace(a, story_terms=[]) for a in articles]
+        assert article.fingerprint and article.fingerprint == article_fingerprint(replace(article, terms=""))
+    # An archive written before story_terms and fingerprints existed still clusters the same way.
+    old = [replace(a, story_terms=[], fingerprint="") for a in articles]
     assert [[a.id for a in g] for g in cluster(old)] == [[a.id for a in g] for g in cluster(articles)]
+
+
+BRIEF = [  # (title, body, outlet): SK텔레콤 stories; the last two only mention it in passing
+    ("SKT, 6G 연구소 설립", "SK텔레콤이 6G 연구소를 세운다고 밝혔다. 연구 인력 300명을 새로 뽑는다. "
+     "SK텔레콤은 2030년 상용화를 목표로 한다.", "연합뉴스"),
+    ("SK텔레콤 6G 연구소 세운다", "SK텔레콤이 6G 연구소를 설립한다고 밝혔다. 연구 인력 300명을 채용한다. "
+     "SK텔레콤은 2030년 상용화가 목표라고 설명했다.", "뉴스1"),
+    ("SK텔레콤, 도서 지역 기지국 확충", "SK텔레콤이 섬 지역 기지국을 두 배로 늘린다고 밝혔다. 여객선 항로의 "
+     "통화 품질을 높이려는 조치다. SK텔레콤은 연말까지 공사를 마친다.", "전자신문"),
+    ("SK텔레콤, 시각장애인용 음성 안내 앱 출시", "SK텔레콤이 시각장애인을 위한 음성 안내 앱을 내놨다. 버스 "
+     "도착 정보를 소리로 알려준다. SK텔레콤은 무료로 제공한다.", "한국경제"),
+    ("반도체 수출 석 달째 증가", "반도체 수출이 석 달 연속 늘었다. 메모리 가격이 반등한 덕분이다. 정부는 "
+     "하반기에도 증가세가 이어질 것으로 본다. 통신 업계에서는 SK텔레콤 등이 관련 설비 투자를 검토 중이다.",
+     "연합뉴스"),
+    ("자동차 내수 판매 감소", "자동차 내수 판매가 두 달째 줄었다. 신차 출시가 적었던 탓이다. 완성차 업계는 "
+     "연말 할인 행사를 준비하고 있다. 차량용 통신 모듈은 SK텔레콤 등이 공급한다.", "뉴스1"),
+]
+
+
+@pytest.fixture
+def briefing(tmp_path):
+    archive = open_archive(tmp_path / "brief.sqlite3")
+    files = [_article(tmp_path, title, body, "2026-11-20", outlet) for title, body, outlet in BRIEF]
+    assert archive.ingest(files).counts["added"] == len(BRIEF)
+    yield archive
+    archive.close()
+
+
+def test_company_sections_lead_with_stories_about_the_company(briefing):
+    digest = briefing.compose_digest(DigestSpec(group="company", companies=["SKT"], max_stories=5))
+    section = digest.sections[0]
+    titles = [s.title for s in section.stories]
+    assert section.total == 5  # six articles, one story told by two outlets
+    assert titles[0] in ("SKT, 6G 연구소 설립", "SK텔레콤 6G 연구소 세운다")  # two outlets: it leads
+    assert [s.mention for s in section.stories] == [False, False, False, True, True]
+    assert all(not s.mention for s in section.stories[:3])  # a passing mention never leads
+    text = briefing.render_digest(digest, "text")[0]["text"]
+    assert text.count("언급") == 2
+    for story in section.stories:
+        assert 1 <= len(story.summary) <= 2
+    said = {sentence for story in section.stories for sentence in story.summary}
+    assert not said & {line.text for line in section.summary}  # the section summary adds, never repeats
+
+
+def test_max_stories_cuts_mentions_first_and_says_how_many_more(briefing):
+    digest = briefing.compose_digest(DigestSpec(group="company", companies=["SKT"], max_stories=3))
+    section = digest.sections[0]
+    assert len(section.stories) == 3 and section.more == 2 and not any(s.mention for s in section.stories)
+    text = briefing.render_digest(digest, "text")[0]["text"]
+    assert "외 2건" in text and "언급" not in text
+    en = briefing.render_digest(briefing.compose_digest(DigestSpec(group="company", companies=["SKT"], max_stories=3,
+                                                                   language="en")), "text")[0]["text"]
+    assert "2 more" in en

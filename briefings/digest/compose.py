@@ -6,15 +6,20 @@ from datetime import datetime
 
 from briefings.analysis.korean import morphemes
 from briefings.analysis.taxonomy import Taxonomy
+from briefings.digest.cluster import cluster
 from briefings.digest.model import Digest, Grid, GridCell, Section, Story, SummaryLine
+from briefings.digest.rank import Ranked, assess, rank
 from briefings.digest.spec import DigestSpec, Period, resolve_window
 from briefings.models import Article
 from briefings.store.base import ArchiveStore, ArticleFilter
-from briefings.summarize import repeats, select, story_terms
+from briefings.summarize import repeats
+from briefings.summary.score import centrality as rank_sentences
 
-SAME_STORY = 0.5  # Jaccard of title+lead morphemes above which two articles tell one story
 MAX_ARTICLES = 5000
-GROUP_SUMMARY_SENTENCES = 3
+STORY_SENTENCES = 2  # a story is its line and at most two sentences
+GROUP_SUMMARY_SENTENCES = 2
+SUMMARY_CANDIDATES = 40  # sentences a section summary is chosen from, at most, of each kind
+SENTENCE_CHARS = 300  # a summary sentence longer than this is a splitting miss, not a sentence
 LABELS = {
     "ko": {"theme": "테마별 브리핑", "company": "기업별 브리핑", "grid": "기업 × 테마 현황", "all": "전체 기간",
            "empty": "{since} 이후 새로운 기사가 없습니다.", "empty_all": "조건에 맞는 기사가 없습니다.",
@@ -61,53 +66,69 @@ def rule_verdict(article: Article, spec: DigestSpec, taxonomy: Taxonomy) -> list
     return reasons
 
 
-def _sort_key(article: Article) -> tuple:
-    return (article.published.first_day().isoformat() if article.published else "", article.ingested_at)
+def _clip(sentence: str) -> str:
+    """A run-on 'sentence' (a caption or byline glued to the text) is cut at a word, marked."""
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:SENTENCE_CHARS].rsplit(" ", 1)[0] or sentence[:SENTENCE_CHARS]
+    return cut.rstrip() + " …"
 
 
-def cluster(articles: list[Article]) -> list[list[Article]]:
-    """Group articles that tell one story (several outlets), newest story first."""
-    groups: list[tuple[set[str], list[Article]]] = []
-    for article in sorted(articles, key=_sort_key, reverse=True):
-        terms = set(article.story_terms or story_terms(article))  # an archive from before story_terms
-        for seen, members in groups:
-            if terms and len(terms & seen) / len(terms | seen) >= SAME_STORY:
-                members.append(article)
-                break
-        else:
-            groups.append((terms, [article]))
-    return [members for _, members in groups]
+def _summary(article: Article, company: str | None) -> list[str]:
+    summary = article.company_summaries.get(company, article.summary) if company else article.summary
+    return [_clip(s) for s in summary[:STORY_SENTENCES]]
 
 
-def story_from(members: list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:
-    lead = members[0]
-    summary = lead.company_summaries.get(company, lead.summary) if company else lead.summary
+def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:
+    """One story as shown; a bare list of articles (e.g. one search hit) is assessed first."""
+    if isinstance(ranked, list):
+        ranked = assess(ranked, company, taxonomy)
+    lead, members = ranked.lead, ranked.members
     unknown = "출처 미상" if lang == "ko" else "outlet unknown"
-    outlets = list(dict.fromkeys(a.outlet or unknown for a in members))
-    return Story(lead.id, lead.title, list(summary), outlets, [a.id for a in members],
-                 lead.published.iso() if lead.published else None,
+    outlets = list(dict.fromkeys(a.outlet or unknown for a in [lead, *members]))
+    dates = [a.published for a in members if a.published]
+    first = min(dates, key=lambda d: d.first_day()) if dates else None
+    return Story(lead.id, lead.title, _summary(lead, company), outlets,
+                 [lead.id, *(a.id for a in members if a is not lead)], first.iso() if first else None,
                  [taxonomy.company_name(c, lang) for c in lead.company_ids],
-                 [taxonomy.theme_label(t, lang) for t in lead.theme_ids], lead.url)
+                 [taxonomy.theme_label(t, lang) for t in lead.theme_ids], lead.url, mention=not ranked.about)
 
 
-def group_summary(stories: list[Story]) -> list[SummaryLine]:
-    """A few sentences across a section's stories, none saying the same thing twice."""
-    candidates = [(s, story.article_id) for story in stories for s in story.summary[:2]]
-    if not candidates:
-        return []
-    token_lists = [morphemes(text) for text, _ in candidates]
-    picked = select([c[0] for c in candidates], len(candidates), token_lists)
+def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story],
+                  company: str | None) -> list[SummaryLine]:
+    """A few sentences the section's story lines do not already say: first what the stories left
+    out by max_stories are about (most important first), then what other outlets add to the shown
+    ones (the most central of those). A sentence that repeats a shown story's summary, or an earlier
+    pick, is skipped; passing mentions add nothing."""
+    said = [set(morphemes(text)) for story in stories for text in story.summary]
+    left_out = [(text, r.lead.id) for r in hidden if r.about for text in _summary(r.lead, company)[:1]]
+    left_out = left_out[:SUMMARY_CANDIDATES]
+    added = [(text, other.id) for r in shown if r.about for other in r.members if other is not r.lead
+             for text in _summary(other, company)][:SUMMARY_CANDIDATES]
+    added_tokens = [morphemes(text) for text, _ in added]
+    scores = rank_sentences([set(t) for t in added_tokens])
+    by_centrality = sorted(range(len(added)), key=lambda i: (-scores[i], i))
+    ordered = [(c, morphemes(c[0])) for c in left_out] + [(added[i], added_tokens[i]) for i in by_centrality]
     lines: list[SummaryLine] = []
-    used: list[set[str]] = []
-    for i in picked:
-        terms = set(token_lists[i])
-        if any(repeats(terms, u) for u in used):
+    for candidate, tokens in ordered:
+        terms = set(tokens)
+        if not terms or any(repeats(terms, u) for u in said):
             continue
-        used.append(terms)
-        lines.append(SummaryLine(*candidates[i]))
+        said.append(terms)
+        lines.append(SummaryLine(*candidate))
         if len(lines) == GROUP_SUMMARY_SENTENCES:
             break
     return lines
+
+
+def section_for(key: str, label: str, articles: list[Article], company: str | None, spec: DigestSpec,
+                taxonomy: Taxonomy) -> Section | None:
+    if not articles:
+        return None
+    ranked = rank([assess(members, company, taxonomy) for members in cluster(articles)])
+    shown, hidden = ranked[: spec.max_stories], ranked[spec.max_stories:]
+    stories = [story_from(r, taxonomy, spec.language, company) for r in shown]
+    return Section(key, label, stories, group_summary(shown, hidden, stories, company), len(ranked))
 
 
 class Composer:
@@ -143,12 +164,11 @@ class Composer:
         else:
             keys = [(c, self.taxonomy.company_name(c, lang), lambda a, c=c: c in a.company_ids, c)
                     for c in company_ids]
-        for key, label, member, company in keys:
-            stories = [story_from(m, self.taxonomy, lang, company) for m in cluster([a for a in articles if member(a)])]
-            if not stories:
-                continue
-            shown = stories[: spec.max_stories]
-            digest.sections.append(Section(key, label, shown, group_summary(shown), len(stories)))
+        sections = [section_for(key, label, [a for a in articles if member(a)], company, spec, self.taxonomy)
+                    for key, label, member, company in keys]
+        # A section holding only passing mentions of its company follows those with stories about theirs.
+        found = [s for s in sections if s]
+        digest.sections = [s for s in found if s.leads] + [s for s in found if not s.leads]
         if spec.group == "grid":
             digest.grid = self._grid(articles, spec, period, company_ids, theme_ids)
         return digest

@@ -23,6 +23,7 @@ class Story:
     companies: list[str]  # display names
     themes: list[str]  # display labels
     url: str | None
+    mention: bool = False  # the section's company only appears in passing in this story
     line: str = ""  # rendered by the story template
 
     @property
@@ -38,6 +39,16 @@ class Section:
     summary: list[SummaryLine] = field(default_factory=list)
     total: int = 0  # stories before max_stories cut
     intro: str = ""  # rendered by the section template
+
+    @property
+    def more(self) -> int:
+        """Stories left out by max_stories."""
+        return max(0, self.total - len(self.stories))
+
+    @property
+    def leads(self) -> bool:
+        """The section has a story about its subject, not only passing mentions."""
+        return any(not s.mention for s in self.stories)
 
 
 @dataclass

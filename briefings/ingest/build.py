@@ -13,6 +13,7 @@ from briefings.analysis.korean import split_sentences
 from briefings.analysis.people import PeopleFinder
 from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
+from briefings.digest.fingerprint import article_fingerprint
 from briefings.errors import RejectedInput
 from briefings.ingest.clean import clean_lines, fold
 from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_stated_date, published_from_stamps
@@ -108,4 +109,5 @@ class ArticleBuilder:
         self._checkpoint(raw, started, "summary")
         article.story_terms = story_terms(article)
         article.terms = article_terms(article)
+        article.fingerprint = article_fingerprint(article)
         return article

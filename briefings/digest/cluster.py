@@ -1,0 +1,182 @@
+"""Same-story clustering: outlets' articles about one event become one story.
+
+Two articles from different outlets tell one story when they were published within WINDOW_DAYS
+of each other and the agreement of their title/lead terms, their titles and their texts (MinHash
+estimate of shingle Jaccard, from the fingerprint kept at ingest) adds up to SCORE, with some
+title/lead agreement always required: a rewrite of a press release shares facts, not sentences.
+Templated reports (market closes, broker notes, robot-written prices) share boilerplate but not
+their figures or headlines: numbers in title/lead that disagree across days mean another report,
+and one outlet's two articles are one story only as a near-copy (a re-send, an update).
+
+Candidates come from locality-sensitive hashing of the fingerprint (BANDS × ROWS) and from an
+inverted index over title/lead terms that skips terms common to a large share of the articles,
+so the work grows with the number of related pairs, not with the square of the articles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from briefings.digest.fingerprint import article_fingerprint, resemblance, slots
+from briefings.models import Article
+
+WINDOW_DAYS = 3
+BANDS, ROWS = 16, 4  # band collision is likely from a resemblance of about (1/16) ** (1/4) = 0.5
+SCORE = 0.45  # head + title + text agreement that makes one story (tuned on the tuning half)
+HEAD_MIN = 0.1  # title/lead agreement every pair needs, whatever its text shares
+SAME_OUTLET_TITLE = 0.6  # one outlet's two takes of a story (a re-send, an update) keep their headline ...
+SAME_OUTLET_TEXT = 0.65  # ... or, as a near-copy, half of it; anything else is its next report in a series
+COMMON_TERM = 0.05  # a head term in more than this share of articles (and > 30) finds no candidates
+NUMBER_AGREEMENT = 0.5  # share of the smaller side's numbers the other must carry
+# Words every story of a company shares: how news reports speech and announcements, and (per article)
+# the company names it was tagged by. Two stories agreeing only on these are not one story.
+REPORTING = frozenset({"밝히", "말하", "전하", "설명", "발표", "따르", "강조", "덧붙이", "예정", "계획", "통하",
+                       "위하", "관계자", "지난", "이번", "올해", "지난해", "오늘", "최근", "기자", "뉴스"})
+LINKED = 1.0  # two stories merge when matches between them reach the size of the smaller one
+
+
+@dataclass
+class Features:
+    """What clustering needs from one article, derived once per compose."""
+
+    day: date | None
+    outlet: str | None
+    head: frozenset[str]
+    title: frozenset[str]
+    numbers: frozenset[str]
+    slots: list[str]
+
+
+def features(article: Article) -> Features:
+    fp = article.fingerprint or article_fingerprint(article)  # older archives: derived from the kept text
+    if article.story_terms:
+        terms = article.story_terms
+    else:
+        from briefings.summarize import story_terms
+        terms = story_terms(article)
+    names = " ".join(e.text.lower() for tag in article.companies for e in tag.evidence)
+    head = frozenset(t for t in terms if t not in REPORTING and t not in names)
+    numbers = frozenset(t for t in head if any(c.isdigit() for c in t))
+    title = article.title.lower()  # the head terms that stand in the title, without re-analysing it
+    return Features(article.published.first_day() if article.published else None, article.outlet,
+                    head, frozenset(t for t in head if t in title), numbers, slots(fp))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    if len(a) < 2 or len(b) < 2:  # a lone number (a year, a count) says little either way
+        return True
+    return len(a & b) / min(len(a), len(b)) >= NUMBER_AGREEMENT
+
+
+def within(a: Features, b: Features, days: int = WINDOW_DAYS) -> bool:
+    if a.day is None or b.day is None:
+        return a.day is b.day  # undated articles only join undated ones
+    return abs((a.day - b.day).days) <= days
+
+
+def same_story(a: Features, b: Features) -> bool:
+    if not within(a, b):
+        return False
+    if a.day != b.day and not numbers_agree(a.numbers, b.numbers):
+        return False  # another day's figures: the next report of a series (same-day rounding differs)
+    text = resemblance(a.slots, b.slots)
+    title = jaccard(a.title, b.title)
+    if a.outlet and a.outlet == b.outlet:
+        return title >= SAME_OUTLET_TITLE or (text >= SAME_OUTLET_TEXT and title >= SAME_OUTLET_TITLE / 2)
+    head = jaccard(a.head, b.head)
+    if max(head, title) < HEAD_MIN:
+        return False
+    return head + title + text >= SCORE
+
+
+def candidate_pairs(items: list[Features]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) worth comparing: a shared LSH band or a shared uncommon head term."""
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(items):
+        if len(f.slots) == BANDS * ROWS:
+            for band in range(BANDS):
+                buckets[(band, *f.slots[band * ROWS:(band + 1) * ROWS])].append(i)
+        for term in f.head:
+            buckets[("term", term)].append(i)
+    limit = max(30, int(COMMON_TERM * len(items)))
+    pairs: set[tuple[int, int]] = set()
+    for key, members in buckets.items():
+        if len(members) < 2 or (key[0] == "term" and len(members) > limit):
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                pairs.add((i, j))
+    return pairs
+
+
+def _order(article: Article) -> tuple:
+    return (article.published.first_day().isoformat() if article.published else "", article.ingested_at, article.id)
+
+
+def cluster(articles: Iterable[Article], decide: Callable[[Features, Features], bool] = same_story,
+            ) -> list[list[Article]]:
+    """Groups of articles telling one story, each in publication order (the first is the earliest).
+
+    An article joins the existing story holding most of its matches (oldest first), so a chain of
+    loosely related articles does not snowball into one story the way single linkage would.
+    """
+    ordered = sorted(articles, key=_order)
+    items = [features(a) for a in ordered]
+    matches: dict[int, list[int]] = defaultdict(list)
+    for i, j in candidate_pairs(items):
+        if decide(items[i], items[j]):
+            matches[max(i, j)].append(min(i, j))
+    story_of: list[int] = []
+    groups: list[list[int]] = []
+    for i in range(len(items)):
+        votes: dict[int, int] = defaultdict(int)
+        for j in matches.get(i, []):
+            votes[story_of[j]] += 1
+        if votes:
+            best = max(votes, key=lambda g: (votes[g] / len(groups[g]), votes[g], -g))
+            story_of.append(best)
+            groups[best].append(i)
+        else:
+            story_of.append(len(groups))
+            groups.append([i])
+    return [[ordered[i] for i in sorted(g)] for g in _merge_linked(groups, story_of, matches)]
+
+
+def _merge_linked(groups: list[list[int]], story_of: list[int], matches: dict[int, list[int]]) -> list[list[int]]:
+    """Join stories the greedy pass split: a big story reached from two sides forms two halves
+    with many matches between them, while a stray match between two stories is one link.
+    Sizes and links are re-counted after every merge, so merges cannot cascade."""
+    pairs = [(i, j) for i, earlier in matches.items() for j in earlier if story_of[i] != story_of[j]]
+    parent = list(range(len(groups)))
+    size = [len(g) for g in groups]
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    while pairs:
+        links: dict[tuple[int, int], int] = defaultdict(int)
+        for i, j in pairs:
+            a, b = sorted((root(story_of[i]), root(story_of[j])))
+            if a != b:
+                links[(a, b)] += 1
+        if not links:
+            break
+        (a, b), count = max(links.items(), key=lambda kv: (kv[1] / min(size[kv[0][0]], size[kv[0][1]]), kv[0]))
+        if count < LINKED * min(size[a], size[b]):
+            break
+        parent[b] = a
+        size[a] += size[b]
+    merged: dict[int, list[int]] = defaultdict(list)
+    for g, members in enumerate(groups):
+        merged[root(g)].extend(members)
+    return [merged[g] for g in sorted(merged)]
