@@ -70,6 +70,7 @@ class Mention:
     role: str | None
     org: str | None
     subject: bool
+    before: str | None = None  # the word before the name, often the affiliation (`kt전북본부 오만수 본부장`)
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -183,7 +184,8 @@ def _latin_name_before(ws: list[tuple[int, int, str]], j: int) -> str | None:
 def _mention(ws: list[tuple[int, int, str]], j: int, end: int, name: str, role: str, org: str | None,
              tail: str) -> Mention:
     lead = len(ws[j][2]) - len(ws[j][2].lstrip(_TRIM))
-    return Mention(ws[j][0] + lead, end, name, role, org, tail in SUBJECT)
+    before = ws[j - 1][2] if j > 0 and ws[j - 1][2][-1] not in _BOUNDARY else None
+    return Mention(ws[j][0] + lead, end, name, role, org, tail in SUBJECT, before and _clean(before))
 
 
 def find_mentions(text: str, ws: list[tuple[int, int, str]] | None = None,
