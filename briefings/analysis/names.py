@@ -28,6 +28,8 @@ ROLES = (
     "변호사 회계사 변리사 장관 차관 청장 의원 대변인 최고경영자 창업자 공동창업자 총괄 고문 파트너 리더 대표변호사 "
     "지점장 점장 시장 도지사 지사 군수 구청장 대통령 총리 부총리 비서관 사무총장 사무국장 협회장 조합장 "
     "회장직무대행 대표직무대행 감독 박사 전문위원 상근부회장 디렉터 엔지니어 "
+    "법인장 지부장 지회장 학장 처장 공장장 사무관 주무관 과장 상임의장 공동의장 석좌교수 명예교수 책임자 "
+    "최고운영책임자 최고재무책임자 최고기술책임자 최고경영책임자 원내대표 당대표 "
     "행장 부행장 은행장 수석부회장 총재 부총재 상무보 부사장보 사업부문장 수석부사장 "
     "CEO CTO CFO COO CMO CIO CSO CISO CDO CPO CRO VP").split()
 HONORIFIC = "씨"
@@ -40,8 +42,7 @@ _WORD = re.compile(r"\S+")
 _HANGUL = re.compile(r"[가-힣]+")
 _AGE = re.compile(r"^([가-힣]{2,4})\(\d{1,3}(?:세|·[^)]{0,12})?\)$")
 # Roles too common as the end of other words (`공사장`, `증권시장`) to be split off a glued word.
-_NO_SUFFIX = frozenset("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 지사 의원 원장 차장 부장 소장 국장 처장 "
-                       "단장 점장 회장 과장 박사 총괄 대표 파트너 장관 군수 청장 실장 팀장".split())
+_NO_SUFFIX = frozenset("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 지사 파트너 총괄".split())
 _BOUNDARY = ",.!?:;”\"’」』)"
 _LATIN_NAME = re.compile(r"^[A-Z][a-z'\-]+$")
 # Words that sit between a name and its role without being the organisation ("전 KT 사장").
@@ -121,12 +122,10 @@ def _kiwi_common_word(word: str) -> bool:
     tokens = _tokens(word)
     if not tokens:
         return True
-    for tok in tokens:
-        if tok.tag.startswith(("J", "E", "XS", "XP", "V")):
-            return True
-        if len(tok.form) >= 2 and not tok.tag.startswith("NNP") and not tok.oov:
-            return True  # a known common word; unknown words (oov) are often names
-    return False
+    if any(tok.tag.startswith(("J", "E", "XS", "V")) for tok in tokens):
+        return True
+    # one known common word (`신임`, `이사회`); a split such as 한+성숙 is how kiwi reads many names
+    return len(tokens) == 1 and not tokens[0].tag.startswith("NNP") and not tokens[0].oov
 
 
 def is_org_like(word: str) -> bool:
@@ -138,12 +137,18 @@ def name_like(word: str, short_ok: bool = False) -> bool:
     if not ((2 if short_ok else 3) <= len(word) <= 4) or not _HANGUL.fullmatch(word) or word in _NOT_NAMES:
         return False
     compound = word[:2] in COMPOUND_SURNAMES
-    if not compound and word[0] not in SURNAMES:
-        return False
+    if len(word) == 4 and not compound or not compound and word[0] not in SURNAMES:
+        return False  # four syllables: only with a two-syllable surname (`남궁민수`), not `유한양행`
     return compound or not _kiwi_common_word(word)
 
 
+_ANNOTATION = re.compile(r"[<〈(\[][^<>〈〉()\[\]]{0,12}[>〉)\]]")
+
+
 def _clean(word: str) -> str:
+    """The word without quotes, brackets and inline notes (`구자용<사진>`, `홍길동(45)`)."""
+    if len(word) > 2 and word[-1] in ">〉)]" and word[0] not in "<〈([":
+        word = _ANNOTATION.sub("", word)
     return word.strip(_TRIM)
 
 
@@ -188,18 +193,31 @@ def _mention(ws: list[tuple[int, int, str]], j: int, end: int, name: str, role: 
     return Mention(ws[j][0] + lead, end, name, role, org, tail in SUBJECT, before and _clean(before))
 
 
+def _after_paren(ws: list[tuple[int, int, str]], i: int) -> str:
+    """The particle after the `)` that closes a note opened in word i (looked for within three words)."""
+    for k in range(i, min(len(ws), i + 4)):
+        raw = ws[k][2]
+        if ")" in raw:
+            return raw.rsplit(")", 1)[1].rstrip(_TRIM)
+    return ""
+
+
 def find_mentions(text: str, ws: list[tuple[int, int, str]] | None = None,
                   is_org: Callable[[str], bool] | None = None) -> list[Mention]:
     """Every `NAME … ROLE`, `ROLE NAME`, `NAME(45) 씨` and `NAME 씨` in the text, in order."""
     ws = words(text) if ws is None else ws
     found: list[Mention] = []
     for i, (_, end, raw) in enumerate(ws):
-        pair = split_particle(raw) if raw[0] not in "(“\"'‘「" else None
-        glued = None if pair is not None or raw[0] in "(“\"'‘「" else split_glued_role(raw)
+        word, paren_tail = raw, None
+        if "(" in raw[1:] and raw[0] not in "(“\"'‘「":
+            word, paren_tail = raw[:raw.index("(")], _after_paren(ws, i)  # `학생처장(교육학과 교수)은`
+        pair = split_particle(word) if word[0] not in "(“\"'‘「" else None
+        glued = None if pair is not None or word[0] in "(“\"'‘「" else split_glued_role(word)
         if pair is not None or glued is not None:
             hit = _name_before(ws, i)
             if hit:
                 role, tail = pair if pair else glued[1:]
+                tail = tail if paren_tail is None else paren_tail
                 org = " ".join(filter(None, (hit[2], glued[0] if glued else None))) or None
                 if not (is_org and is_org(hit[1])):
                     found.append(_mention(ws, hit[0], end, hit[1], role, org, tail))

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from briefings.analysis.names import add_roles, find_mentions, words
-from briefings.analysis.quotes import Actor, Span, actors, quote_spans, speech_clause, this_way
+from briefings.analysis.quotes import Actor, Span, actors, head_subject, quote_spans, speech_clause, this_way
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import Paragraph, Person, Quote
 
 _CHAIN = 2  # a dropped subject carries over at most this many sentences
+_HEAD = 60  # characters at the start of a quote-less sentence searched for its subject
 
 
 @dataclass
@@ -104,12 +105,13 @@ class PeopleFinder:
         spans = quote_spans(sentence)
         inside = _inside(spans)
         cands: list[tuple[int, bool, _Who]] = []
+        covered = [(m.start, m.end) for m in mentions]
         for pos, person in named:
             if not inside(pos):
                 cands.append((pos, pos in subjects, _Who(person)))
         for act in found:
-            if inside(act.start):
-                continue
+            if inside(act.start) or any(a <= act.at < b for a, b in covered):
+                continue  # `염태영 시장은`: the role word belongs to a named mention
             who = self._resolve(act, named, state)
             if who is not None:
                 cands.append((act.start, act.subject, who))
@@ -133,20 +135,26 @@ class PeopleFinder:
                 group = []
                 continue
             group.append(span)
-            if not final:
+            if not final and span is not spans[-1]:
                 continue
             verb_end = min(len(sentence), span.end + 90)
-            who = (_subject(cands, seg_start, group[0].start, group[-1].end, verb_end) or sentence_who
-                   or self._inherited(state))
+            who = _subject(cands, seg_start, group[0].start, group[-1].end, verb_end)
+            if who is None:
+                other = head_subject(sentence, seg_start, group[0].start)
+                # an explicit subject nobody resolved (`금융위원회는 "…"`) speaks unnamed; none at all
+                # means Korean dropped a repeated subject, so the previous speaker carries over
+                who = _Who(None, other[1]) if other else (sentence_who or self._inherited(state))
             out.append(_quote(who, " … ".join(s.text for s in group), paragraph, sentence))
             sentence_who = who or sentence_who
             seg_start, group = span.end, []
         if spans and not out and _quote_only(sentence, spans):
             state.pending = [(paragraph, " … ".join(s.text for s in spans), sentence)]
 
-        subject_here = _subject(cands, 0, len(sentence))
         if sentence_who is None:
-            sentence_who = subject_here
+            sentence_who = _subject(cands, 0, len(sentence))
+        if sentence_who is None and not spans:
+            other = head_subject(sentence, 0, min(len(sentence), _HEAD))
+            sentence_who = _Who(None, other[1]) if other else None
         if sentence_who is None and state.prev_who is not None and state.chain < _CHAIN and not spans:
             sentence_who, state.chain = state.prev_who, state.chain + 1
         elif sentence_who is not None and sentence_who is not state.prev_who:

@@ -27,6 +27,7 @@ _SPEECH_STEM = (
     "꼬집었 꼬집 주문하 주문했 조언하 조언했 부연하 부연했 답변하 답변했 호소하 호소했 우려하 우려했 진단하 진단했 "
     "자신하 자신했 자평하 자평했 해명하 해명했 발표하 발표했 했다 한다 했고 하며 하면서 했습니다 합니다 했으며 "
     "입을 목소리를 밝힌 말한 강조한 설명한 전한 지적한 했 알렸 알리 말씀 덧붙 답했 응답 인사말 격려하 격려했 "
+    "지시하 지시했 말을 밝힌 언급 설명 강조 답 요구하 요구했 전망 평가 예측하 예측했 내비쳤 피력하 피력했 "
     "선언하 선언했 촉구하 촉구했 제안하 제안했 요청하 요청했 경고하 경고했 회고하 회고했 고백하 고백했").split()
 _PRONOUNS = frozenset("그는 그녀는 그가 그녀가 그도 그녀도 그는요".split())
 # Who speaks without a name: officials, sides, sources, experts, and the market.
@@ -54,6 +55,7 @@ class Actor:
     subject: bool
     surname: str = ""
     role: str | None = None
+    at: int = -1  # where the pronoun, role or source word itself starts
 
 
 def quote_spans(text: str) -> list[Span]:
@@ -125,7 +127,7 @@ def actors(sentence: str, ws: list[tuple[int, int, str]] | None = None) -> list[
     for i, (start, _, raw) in enumerate(ws):
         word = raw.strip("“”\"'‘’()[],.")
         if word in _PRONOUNS:
-            out.append(Actor(start, "pronoun", True))
+            out.append(Actor(start, "pronoun", True, at=start))
             continue
         pair = split_particle(raw)
         if pair is not None and i > 0:
@@ -133,12 +135,40 @@ def actors(sentence: str, ws: list[tuple[int, int, str]] | None = None) -> list[
             if prev in ("전", "前") and i > 1:
                 prev = ws[i - 2][2].lstrip("“\"‘'(")
             if len(prev) == 1 and "가" <= prev <= "힣":
-                out.append(Actor(ws[i - 1][0], "short", pair[1] in SUBJECT, prev, pair[0]))
+                out.append(Actor(ws[i - 1][0], "short", pair[1] in SUBJECT, prev, pair[0], at=start))
                 continue
         unnamed = _unnamed(ws, i, word)
         if unnamed is not None:
-            out.append(Actor(start if unnamed[1] == 0 else ws[i - unnamed[1]][0], "unnamed", True, role=unnamed[0]))
+            out.append(Actor(start if unnamed[1] == 0 else ws[i - unnamed[1]][0], "unnamed", True, role=unnamed[0],
+                             at=start))
     return out
+
+
+_NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "NNB", "XSN", "SN")
+_NOT_SUBJECTS = frozenset("이날 올해 지난해 내년 당시 현재 최근 오늘 향후 이번 이후 전날 그동안 지금 앞서 한편 이 그 이것 이는 "
+                          "그것 저 것 때 경우 점 수 가운데 이어 특히 또한 다만 하지만 결과 측면 부분 문제 상황 이유".split())
+_HEAD_WINDOW = 120
+
+
+def head_subject(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """A noun marked as subject or topic (`금융위원회는`, `KISO는`) in text[start:end], the last one.
+
+    Only the last HEAD_WINDOW characters are read, so the cost stays bounded per quote.
+    """
+    from briefings.analysis.korean import _tokens
+
+    start = max(start, end - _HEAD_WINDOW)
+    piece = text[start:end]
+    tokens = _tokens(piece)
+    found = None
+    for prev, tok in zip(tokens, tokens[1:], strict=False):
+        is_particle = (tok.tag == "JX" and tok.form in ("은", "는", "ᆫ")) or (tok.tag == "JKS")
+        if is_particle and prev.tag.startswith(_NOUN_TAGS) and prev.start + prev.len == tok.start:
+            word_start = piece.rfind(" ", 0, prev.start) + 1
+            phrase = piece[word_start:tok.start].strip("“”\"'‘’()[],.·")
+            if phrase and prev.form not in _NOT_SUBJECTS and phrase not in _NOT_SUBJECTS:
+                found = (start + word_start, phrase)
+    return found
 
 
 def _unnamed(ws: list[tuple[int, int, str]], i: int, word: str) -> tuple[str, int] | None:
