@@ -42,7 +42,7 @@ _WORD = re.compile(r"\S+")
 _HANGUL = re.compile(r"[가-힣]+")
 _AGE = re.compile(r"^([가-힣]{2,4})\(\d{1,3}(?:세|·[^)]{0,12})?\)$")
 # Roles too common as the end of other words (`공사장`, `증권시장`) to be split off a glued word.
-_NO_SUFFIX = frozenset("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 지사 파트너 총괄".split())
+_NO_SUFFIX = frozenset("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 파트너 총괄".split())
 _BOUNDARY = ",.!?:;”\"’」』)"
 _LATIN_NAME = re.compile(r"^[A-Z][a-z'\-]+$")
 # Words that sit between a name and its role without being the organisation ("전 KT 사장").
@@ -122,7 +122,7 @@ def _kiwi_common_word(word: str) -> bool:
     tokens = _tokens(word)
     if not tokens:
         return True
-    if any(tok.tag.startswith(("J", "E", "XS", "V")) for tok in tokens):
+    if any(tok.tag.startswith(("J", "E", "XS", "V")) and tok.tag != "JKV" for tok in tokens):
         return True
     # one known common word (`신임`, `이사회`); a split such as 한+성숙 is how kiwi reads many names
     return len(tokens) == 1 and not tokens[0].tag.startswith("NNP") and not tokens[0].oov
