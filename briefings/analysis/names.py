@@ -13,6 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공"
     "현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감음빈동온"
@@ -20,45 +25,50 @@ SURNAMES = frozenset(
 COMPOUND_SURNAMES = frozenset({"남궁", "제갈", "선우", "황보", "독고", "사공", "서문", "동방", "망절"})
 
 # Titles news attaches to a person; the taxonomy may add its own.
-ROLES = (
-    "대표이사 대표 공동대표 각자대표 사장 부사장 회장 부회장 명예회장 의장 이사회의장 전무 상무 전무이사 상무이사 이사 "
-    "사외이사 상임이사 감사 본부장 부문장 사업부장 사업본부장 센터장 연구소장 소장 실장 팀장 단장 그룹장 원장 부원장 "
-    "국장 처장 부장 차장 과장 대리 매니저 책임 수석 선임 연구원 수석연구원 책임연구원 선임연구원 연구위원 "
-    "선임연구위원 애널리스트 이코노미스트 전략가 위원 위원장 부위원장 이사장 총장 교수 부교수 조교수 명예교수 "
-    "변호사 회계사 변리사 장관 차관 청장 의원 대변인 최고경영자 창업자 공동창업자 총괄 고문 파트너 리더 대표변호사 "
-    "지점장 점장 시장 도지사 지사 군수 구청장 대통령 총리 부총리 비서관 사무총장 사무국장 협회장 조합장 "
-    "회장직무대행 대표직무대행 감독 박사 전문위원 상근부회장 디렉터 엔지니어 "
-    "법인장 지부장 지회장 학장 처장 공장장 사무관 주무관 과장 상임의장 공동의장 석좌교수 명예교수 책임자 "
-    "최고운영책임자 최고재무책임자 최고기술책임자 최고경영책임자 원내대표 당대표 "
-    "행장 부행장 은행장 수석부회장 총재 부총재 상무보 부사장보 사업부문장 수석부사장 "
-    "CEO CTO CFO COO CMO CIO CSO CISO CDO CPO CRO VP").split()
+ROLES = _words(
+    "대표이사 대표 공동대표 각자대표 사장 부사장 회장 부회장 명예회장 의장 이사회의장 전무 상무 전무이사 "
+    "상무이사 이사 사외이사 상임이사 감사 본부장 부문장 사업부장 사업본부장 센터장 연구소장 소장 실장 "
+    "팀장 단장 그룹장 원장 부원장 국장 처장 부장 차장 과장 대리 매니저 책임 수석 선임 연구원 수석연구원 "
+    "책임연구원 선임연구원 연구위원 선임연구위원 애널리스트 이코노미스트 전략가 위원 위원장 부위원장 "
+    "이사장 총장 교수 부교수 조교수 명예교수 변호사 회계사 변리사 장관 차관 청장 의원 대변인 최고경영자 "
+    "창업자 공동창업자 총괄 고문 파트너 리더 대표변호사 지점장 점장 시장 도지사 지사 군수 구청장 대통령 "
+    "총리 부총리 비서관 사무총장 사무국장 협회장 조합장 회장직무대행 대표직무대행 감독 박사 전문위원 "
+    "상근부회장 디렉터 엔지니어 법인장 지부장 지회장 학장 처장 공장장 사무관 주무관 과장 상임의장 "
+    "공동의장 석좌교수 명예교수 책임자 최고운영책임자 최고재무책임자 최고기술책임자 최고경영책임자 "
+    "원내대표 당대표 행장 부행장 은행장 수석부회장 총재 부총재 상무보 부사장보 사업부문장 수석부사장 CEO "
+    "CTO CFO COO CMO CIO CSO CISO CDO CPO CRO VP")
 HONORIFIC = "씨"
 _PARTICLES = frozenset(
-    "은 는 이 가 의 을 를 도 과 와 께서 께서는 께 에게 에게서 이자 이며 이었던 이던 인 으로 로 으로서 로서 에 에서 만 까지 "
-    "이라고 라고 이라며 라며 처럼 보다 부터 이었다 였다 이다 들 들은 들이 등 등은 등이 조차 마저 에겐 한테".split())
-SUBJECT = frozenset("은 는 이 가 도 께서 께서는 들은 들이 등은 등이".split())
+    _words(
+    "은 는 이 가 의 을 를 도 과 와 께서 께서는 께 에게 에게서 이자 이며 이었던 이던 인 으로 로 으로서 "
+    "로서 에 에서 만 까지 이라고 라고 이라며 라며 처럼 보다 부터 이었다 였다 이다 들 들은 들이 등 등은 "
+    "등이 조차 마저 에겐 한테"))
+SUBJECT = frozenset(["은", "는", "이", "가", "도", "께서", "께서는", "들은", "들이", "등은", "등이"])
 _TRIM = "“”\"'‘’「」『』[]()<>《》〈〉,.·…!?:;~-"
 _WORD = re.compile(r"\S+")
 _HANGUL = re.compile(r"[가-힣]+")
 _AGE = re.compile(r"^([가-힣]{2,4})\(\d{1,3}(?:세|·[^)]{0,12})?\)$")
 # Roles too common as the end of other words (`공사장`, `증권시장`) to be split off a glued word.
-_NO_SUFFIX = frozenset("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 파트너 총괄".split())
+_NO_SUFFIX = frozenset(_words("사장 시장 이사 감사 대리 리더 수석 책임 선임 위원 고문 파트너 총괄"))
 _BOUNDARY = ",.!?:;”\"’」』)"
 _LATIN_NAME = re.compile(r"^[A-Z][a-z'\-]+$")
 # Words that sit between a name and its role without being the organisation ("전 KT 사장").
-_MODIFIERS = frozenset("전 前 현 現 신임 초대 당시 현직 전직 공동 각자 직무대행 수석 겸 및".split())
+_MODIFIERS = frozenset(_words("전 前 현 現 신임 초대 당시 현직 전직 공동 각자 직무대행 수석 겸 및"))
 # Affiliation endings: a word with one of them is an organisation, whatever its first syllable.
-_ORG_ENDINGS = ("대", "대학", "대학교", "대학원", "硏", "연구원", "연구소", "은행", "증권", "전자", "그룹", "협회",
-                "재단", "센터", "공사", "공단", "병원", "학회", "보험", "생명", "화재", "카드", "캐피탈", "운용", "텔레콤",
-                "통신", "건설", "중공업", "자동차", "차", "화학", "제약", "바이오", "홀딩스", "본부", "부문", "사업부", "위원회")
+_ORG_ENDINGS = _words(
+    "대 대학 대학교 대학원 硏 연구원 연구소 은행 증권 전자 그룹 협회 재단 센터 공사 공단 병원 학회 보험 "
+    "생명 화재 카드 캐피탈 운용 텔레콤 통신 건설 중공업 자동차 차 화학 제약 바이오 홀딩스 본부 부문 "
+    "사업부 위원회")
 _NOT_NAMES = frozenset(
-    "신임 전임 후임 당시 이번 지난해 올해 내년 최근 현재 이날 전문 공동 각자 정부 한국 국내 해외 고객 업계 "
-    "시장 회사 기업 전체 일부 대부분 모든 각사 당사 자사 본사 지사 주주 대주주 이사회 임원 직원 관계자 측 "
-    "대표 사장 회장 주요 신규 기존 사내 사외 상근 비상근 수석 책임 선임 부문 본부 주식 정보 기술 사업 "
-    "이상 이하 이후 이전 오전 오후 전날 당일 동안 가운데 관련 대해 통해 위해 따라 대한 중국 미국 일본 유럽 "
-    "강조 설명 공개 발표 지난 지금 이어 또한 특히 다만 그는 그녀 그가 이들 조선 동아 중앙 한겨레 경향 "
-    "서울 부산 대구 인천 광주 대전 울산 세종 경기 강원 충북 충남 전북 전남 경북 경남 제주 성장 경영 마케팅 "
-    "영업 개발 연구 기획 재무 인사 홍보 전략 글로벌 디지털 모바일 금융 보험 투자 은행 증권 전자 반도체 통신".split())
+    _words(
+    "신임 전임 후임 당시 이번 지난해 올해 내년 최근 현재 이날 전문 공동 각자 정부 한국 국내 해외 고객 "
+    "업계 시장 회사 기업 전체 일부 대부분 모든 각사 당사 자사 본사 지사 주주 대주주 이사회 임원 직원 "
+    "관계자 측 대표 사장 회장 주요 신규 기존 사내 사외 상근 비상근 수석 책임 선임 부문 본부 주식 정보 "
+    "기술 사업 이상 이하 이후 이전 오전 오후 전날 당일 동안 가운데 관련 대해 통해 위해 따라 대한 중국 "
+    "미국 일본 유럽 강조 설명 공개 발표 지난 지금 이어 또한 특히 다만 그는 그녀 그가 이들 조선 동아 중앙 "
+    "한겨레 경향 서울 부산 대구 인천 광주 대전 울산 세종 경기 강원 충북 충남 전북 전남 경북 경남 제주 "
+    "성장 경영 마케팅 영업 개발 연구 기획 재무 인사 홍보 전략 글로벌 디지털 모바일 금융 보험 투자 은행 "
+    "증권 전자 반도체 통신"))
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ def words(text: str) -> list[tuple[int, int, str]]:
 def split_particle(word: str) -> tuple[str, str] | None:
     """`부사장은` → (`부사장`, `은`) for a known role; None when the tail is not a particle."""
     bare = word.rstrip(_TRIM)
-    for role in _roles_by_length():
+    for role in _roles_by_length().get(bare[:1], ()):
         if bare.startswith(role):
             tail = bare[len(role):]
             if tail == "" or tail in _PARTICLES:
@@ -94,15 +104,19 @@ def split_glued_role(word: str) -> tuple[str, str, str] | None:
     bare = word.rstrip(_TRIM)
     for k in range(2, min(len(bare), 12)):
         pair = split_particle(bare[k:])
-        if pair and pair[0] not in _NO_SUFFIX and _HANGUL.fullmatch(bare[k:]) or (
+        if (pair and pair[0] not in _NO_SUFFIX and _HANGUL.fullmatch(bare[k:])) or (
                 pair and pair[0].isascii() and pair[0] not in _NO_SUFFIX):
             return bare[:k], pair[0], pair[1]
     return None
 
 
 @lru_cache(maxsize=1)
-def _roles_by_length() -> tuple[str, ...]:
-    return tuple(sorted(set(ROLES), key=len, reverse=True))
+def _roles_by_length() -> dict[str, tuple[str, ...]]:
+    """Roles by first character, longest first (a word is checked against a handful, not all)."""
+    index: dict[str, list[str]] = {}
+    for role in sorted(set(ROLES), key=len, reverse=True):
+        index.setdefault(role[0], []).append(role)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def add_roles(extra: Iterable[str]) -> None:
@@ -137,7 +151,7 @@ def name_like(word: str, short_ok: bool = False) -> bool:
     if not ((2 if short_ok else 3) <= len(word) <= 4) or not _HANGUL.fullmatch(word) or word in _NOT_NAMES:
         return False
     compound = word[:2] in COMPOUND_SURNAMES
-    if len(word) == 4 and not compound or not compound and word[0] not in SURNAMES:
+    if (len(word) == 4 and not compound) or (not compound and word[0] not in SURNAMES):
         return False  # four syllables: only with a two-syllable surname (`남궁민수`), not `유한양행`
     return compound or not _kiwi_common_word(word)
 
@@ -242,7 +256,8 @@ def find_mentions(text: str, ws: list[tuple[int, int, str]] | None = None,
                 tail = ""  # `KT(대표 구현모)는`: the particle belongs to the company
             before_ok = "(" in raw or i == 0 or ws[i - 1][2][-1] in _BOUNDARY or not name_like(
                 _clean(ws[i - 1][2]))
-            if before_ok and name_like(name) and not (is_org and is_org(name)) and (i + 2 >= len(ws) or split_particle(ws[i + 2][2]) is None):
+            role_next = i + 2 < len(ws) and split_particle(ws[i + 2][2]) is not None
+            if before_ok and name_like(name) and not (is_org and is_org(name)) and not role_next:
                 found.append(_mention(ws, i + 1, ws[i + 1][1], name, lead, None, tail))
     return found
 
@@ -259,6 +274,6 @@ def find_short(text: str, ws: list[tuple[int, int, str]] | None = None) -> list[
         if _clean(ws[k][2]) in ("전", "前") and k > 0:
             k -= 1
         surname = ws[k][2].lstrip(_TRIM)
-        if len(surname) == 1 and (surname in SURNAMES) or surname in COMPOUND_SURNAMES:
+        if (len(surname) == 1 and (surname in SURNAMES)) or surname in COMPOUND_SURNAMES:
             out.append((ws[k][0], surname, pair[0], pair[1] in SUBJECT))
     return out

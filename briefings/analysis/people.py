@@ -10,7 +10,10 @@ their description kept as the role.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from briefings.analysis.names import add_roles, find_mentions, words
 from briefings.analysis.quotes import Actor, Span, actors, head_subject, quote_spans, speech_clause, this_way
@@ -36,7 +39,7 @@ class _Who:
 @dataclass
 class _State:
     people: dict[str, Person] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # names, most recent mention last
+    order: dict[str, None] = field(default_factory=dict)  # names, most recent mention last
     prev_named: Person | None = None  # the last named person of the previous sentence
     prev_who: _Who | None = None  # the speaker/subject of the previous sentence
     chain: int = 0
@@ -47,9 +50,8 @@ class _State:
         if known is None or (known.company is None and person.company):
             self.people[person.name] = person
             known = person
-        if person.name in self.order:
-            self.order.remove(person.name)
-        self.order.append(person.name)
+        self.order.pop(person.name, None)
+        self.order[person.name] = None
         return known
 
 
@@ -99,18 +101,19 @@ class PeopleFinder:
     def _sentence(self, sentence: str, paragraph: int, state: _State) -> list[Quote]:
         ws = words(sentence)
         mentions = find_mentions(sentence, ws, self._is_company)
-        named = [(m.start, state.seen(Person(m.name, m.role, self._company(m.org, m.before), paragraph))) for m in mentions]
+        named = [(m.start, state.seen(Person(m.name, m.role, self._company(m.org, m.before), paragraph)))
+                 for m in mentions]
         subjects = {m.start for m in mentions if m.subject}
         found = actors(sentence, ws)
         spans = quote_spans(sentence)
         inside = _inside(spans)
         cands: list[tuple[int, bool, _Who]] = []
-        covered = [(m.start, m.end) for m in mentions]
+        covered = _inside([Span(m.start, m.end, "") for m in mentions])
         for pos, person in named:
             if not inside(pos):
                 cands.append((pos, pos in subjects, _Who(person)))
         for act in found:
-            if inside(act.start) or any(a <= act.at < b for a, b in covered):
+            if inside(act.start) or covered(act.at):
                 continue  # `염태영 시장은`: the role word belongs to a named mention
             who = self._resolve(act, named, state)
             if who is not None:
@@ -175,8 +178,9 @@ class PeopleFinder:
         near = [p for pos, p in named if pos < act.start] or ([state.prev_named] if state.prev_named else [])
         if act.kind == "pronoun":
             return _Who(near[-1]) if near else None
-        # `박 사장은`: the latest person with that surname and a matching role
-        for name in reversed(state.order):
+        # `박 사장은`: the latest person with that surname and a matching role (the last 50 people looked at)
+        recent = list(islice(reversed(state.order), 50))
+        for name in recent:
             person = state.people[name]
             if name.startswith(act.surname) and _roles_match(person.role, act.role):
                 return _Who(person)
@@ -184,12 +188,13 @@ class PeopleFinder:
             same = [p for p in near if _roles_match(p.role, act.role)]
             if same:
                 return _Who(same[-1])
-        same_surname = [state.people[n] for n in state.order if n.startswith(act.surname)]
+        same_surname = [state.people[n] for n in recent if n.startswith(act.surname)]
         if len(same_surname) == 1 and act.surname != "이":
             return _Who(same_surname[0])
         return _Who(None, act.role)
 
-    def _company_subjects(self, ws: list[tuple[int, int, str]], inside) -> list[tuple[int, _Who]]:
+    def _company_subjects(self, ws: list[tuple[int, int, str]], inside: Callable[[int], bool]
+                          ) -> list[tuple[int, _Who]]:
         """`KT는 "…"라고 밝혔다`: a company as the subject speaks unnamed, its name as the role."""
         out = []
         for start, _, raw in ws:
@@ -201,11 +206,10 @@ class PeopleFinder:
         return out
 
 
-def _inside(spans: list[Span]):
+def _inside(spans: list[Span]) -> Callable[[int], bool]:
     starts = [s.start for s in spans]
 
     def check(pos: int) -> bool:
-        from bisect import bisect_right
         k = bisect_right(starts, pos) - 1
         return k >= 0 and spans[k].start <= pos < spans[k].end
 
@@ -214,14 +218,21 @@ def _inside(spans: list[Span]):
 
 def _subject(cands: list[tuple[int, bool, _Who]], seg_start: int, first: int, last_end: int | None = None,
              verb_end: int | None = None) -> _Who | None:
-    """The speaker of a quote group: the nearest subject before it, else a subject between quote and verb."""
-    before = [who for pos, subj, who in cands if seg_start <= pos < first and subj]
-    if before:
-        return before[-1]
+    """The speaker of a quote group: the nearest subject before it, else a subject between quote and verb.
+
+    cands are sorted by position; segments of successive groups do not overlap, so the walks stay linear.
+    """
+    k = bisect_left(cands, first, key=lambda c: c[0]) - 1
+    while k >= 0 and cands[k][0] >= seg_start:
+        if cands[k][1]:
+            return cands[k][2]
+        k -= 1
     if last_end is not None and verb_end is not None:
-        after = [who for pos, subj, who in cands if last_end <= pos < verb_end and subj]
-        if after:
-            return after[0]
+        k = bisect_left(cands, last_end, key=lambda c: c[0])
+        while k < len(cands) and cands[k][0] < verb_end:
+            if cands[k][1]:
+                return cands[k][2]
+            k += 1
     return None
 
 
