@@ -108,7 +108,8 @@ def test_pronoun_without_a_recent_named_person_stays_unattributed(finder):
 
 
 def test_quote_then_this_way_sentence(finder):
-    _, quotes = run(finder, "“고객이 먼저다. 품질로 보답하겠다.” 황현식 LG유플러스 사장은 신년 메시지에서 이같이 강조했다.")
+    _, quotes = run(finder, "“고객이 먼저다. 품질로 보답하겠다.” "
+                            "황현식 LG유플러스 사장은 신년 메시지에서 이같이 강조했다.")
     assert speaker_of(quotes, "품질로 보답").speaker == "황현식"
 
 
