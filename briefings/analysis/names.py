@@ -31,7 +31,7 @@ ROLES = _words(
     "팀장 단장 그룹장 원장 부원장 국장 처장 부장 차장 과장 대리 매니저 책임 수석 선임 연구원 수석연구원 "
     "책임연구원 선임연구원 연구위원 선임연구위원 애널리스트 이코노미스트 전략가 위원 위원장 부위원장 "
     "이사장 총장 교수 부교수 조교수 명예교수 변호사 회계사 변리사 장관 차관 청장 의원 대변인 최고경영자 "
-    "창업자 공동창업자 총괄 고문 파트너 리더 대표변호사 지점장 점장 시장 도지사 지사 군수 구청장 대통령 "
+    "창업자 공동창업자 총괄 고문 파트너 리더 대표변호사 지점장 점장 도지사 지사 군수 구청장 대통령 "
     "총리 부총리 비서관 사무총장 사무국장 협회장 조합장 회장직무대행 대표직무대행 감독 박사 전문위원 "
     "상근부회장 디렉터 엔지니어 법인장 지부장 지회장 학장 처장 공장장 사무관 주무관 과장 상임의장 "
     "공동의장 석좌교수 명예교수 책임자 최고운영책임자 최고재무책임자 최고기술책임자 최고경영책임자 "
@@ -232,6 +232,9 @@ def find_mentions(text: str, ws: list[tuple[int, int, str]] | None = None,
             if hit:
                 role, tail = pair if pair else glued[1:]
                 tail = tail if paren_tail is None else paren_tail
+                second = split_particle(ws[i + 1][2]) if i + 1 < len(ws) and tail == "" else None
+                if second is not None:  # `대표이사 부회장이`: two titles, the particle after the second
+                    role, tail, end = f"{role} {second[0]}", second[1], ws[i + 1][1]
                 org = " ".join(filter(None, (hit[2], glued[0] if glued else None))) or None
                 if not (is_org and is_org(hit[1])):
                     found.append(_mention(ws, hit[0], end, hit[1], role, org, tail))

@@ -55,10 +55,24 @@ class _State:
         return known
 
 
+# Titles news uses for the same post (`최인혁 최고운영책임자(COO)` … `최 COO는`, `구현모 대표` … `구 사장은`).
+_FAMILIES = [frozenset(f.split()) for f in (
+    "대표 대표이사 사장 CEO 최고경영자 공동대표 각자대표",
+    "회장 그룹회장 명예회장",
+    "연구원 애널리스트 연구위원 선임연구원 수석연구원 책임연구원 선임연구위원 이코노미스트",
+    "교수 석좌교수 명예교수 부교수 조교수",
+    "COO 최고운영책임자", "CFO 최고재무책임자", "CTO 최고기술책임자",
+    "행장 은행장", "의원 원내대표 당대표",
+)]
+
+
 def _roles_match(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
-    return a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)
+    if a == b or a.endswith(b) or b.endswith(a):
+        return True  # `대표이사 부회장` … `부회장`
+    last_a, last_b = a.split()[-1], b.split()[-1]
+    return any(last_a in f and last_b in f for f in _FAMILIES)
 
 
 class PeopleFinder:
@@ -177,7 +191,8 @@ class PeopleFinder:
             return _Who(None, act.role)
         near = [p for pos, p in named if pos < act.start] or ([state.prev_named] if state.prev_named else [])
         if act.kind == "pronoun":
-            return _Who(near[-1]) if near else None
+            # unresolved, `그는` still marks a subject: the quote stays unattributed, nothing carries over
+            return _Who(near[-1]) if near else _Who(None)
         # `박 사장은`: the latest person with that surname and a matching role (the last 50 people looked at)
         recent = list(islice(reversed(state.order), 50))
         for name in recent:
@@ -188,9 +203,6 @@ class PeopleFinder:
             same = [p for p in near if _roles_match(p.role, act.role)]
             if same:
                 return _Who(same[-1])
-        same_surname = [state.people[n] for n in recent if n.startswith(act.surname)]
-        if len(same_surname) == 1 and act.surname != "이":
-            return _Who(same_surname[0])
         return _Who(None, act.role)
 
     def _company_subjects(self, ws: list[tuple[int, int, str]], inside: Callable[[int], bool]

@@ -142,6 +142,10 @@ def actors(sentence: str, ws: list[tuple[int, int, str]] | None = None) -> list[
             if len(prev) == 1 and "가" <= prev <= "힣":
                 out.append(Actor(ws[i - 1][0], "short", pair[1] in SUBJECT, prev, pair[0], at=start))
                 continue
+            if pair[1] in SUBJECT and prev not in _SKIP_BEFORE:
+                # `문트 청장은`, `한 핀테크 업체 대표는`: a role nobody named (a named one is dropped later)
+                out.append(Actor(ws[i - 1][0], "unnamed", True, role=f"{prev} {pair[0]}", at=start))
+                continue
         unnamed = _unnamed(ws, i, word)
         if unnamed is not None:
             out.append(Actor(start if unnamed[1] == 0 else ws[i - unnamed[1]][0], "unnamed", True, role=unnamed[0],
