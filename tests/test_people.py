@@ -138,3 +138,23 @@ def test_long_line_is_linear(finder, unit):
     small, large = timed(25_000), timed(200_000)
     assert large < 10.0
     assert large < 8 * small * 2 + 0.5  # 8× the text: well under the 64× a quadratic scan would take
+
+
+def test_short_reference_needs_a_matching_title(finder):
+    _, quotes = run(finder,
+                    "최인혁 네이버 최고운영책임자(COO)는 새 통장 출시 계획을 설명했다.",
+                    "박영진 중기부 장관이 행사에 참석했다.",
+                    "최 COO는 “금융 상품을 차례로 내놓겠다”고 말했다.",
+                    "박 시장은 “지역 상권도 함께 살펴야 한다”고 말했다.")
+    assert speaker_of(quotes, "금융 상품").speaker == "최인혁"  # COO = 최고운영책임자
+    mayor = speaker_of(quotes, "지역 상권")
+    assert mayor.speaker is None  # the only 박 named is a minister, not a mayor
+
+
+def test_pronoun_after_an_unnamed_source_stays_unnamed(finder):
+    _, quotes = run(finder,
+                    "김민수 KT 전무가 발표를 맡았다.",
+                    "경쟁당국 고위 관계자는 “심사에 시간이 걸린다”고 말했다.",
+                    "그는 “결론을 서두르지 않겠다”고 덧붙였다.")
+    quote = speaker_of(quotes, "서두르지")
+    assert quote.speaker is None and quote.role == "경쟁당국 고위 관계자"

@@ -192,7 +192,10 @@ class PeopleFinder:
         near = [p for pos, p in named if pos < act.start] or ([state.prev_named] if state.prev_named else [])
         if act.kind == "pronoun":
             # unresolved, `그는` still marks a subject: the quote stays unattributed, nothing carries over
-            return _Who(near[-1]) if near else _Who(None)
+            if near:
+                return _Who(near[-1])
+            prev = state.prev_who
+            return _Who(None, prev.role) if prev is not None and not prev.named else _Who(None)
         # `박 사장은`: the latest person with that surname and a matching role (the last 50 people looked at)
         recent = list(islice(reversed(state.order), 50))
         for name in recent:
