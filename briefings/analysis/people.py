@@ -43,6 +43,7 @@ class _State:
     prev_named: Person | None = None  # the last named person of the previous sentence
     prev_who: _Who | None = None  # the speaker/subject of the previous sentence
     chain: int = 0
+    unread: list[str] = field(default_factory=list)  # quote-less sentences since prev_who, not yet read
     pending: list[tuple[int, str, str]] = field(default_factory=list)  # quote-only sentences
 
     def seen(self, person: Person) -> Person:
@@ -106,7 +107,7 @@ class PeopleFinder:
             if para.kind != "body":
                 for _, person in self.people_in(para.text, para.index):
                     state.seen(person)
-                state.prev_who, state.prev_named, state.pending = None, None, []
+                state.prev_who, state.prev_named, state.pending, state.unread = None, None, [], []
                 continue
             for sentence in para.sentences or [para.text]:
                 quotes.extend(self._sentence(sentence, para.index, state))
@@ -169,14 +170,14 @@ class PeopleFinder:
 
         if sentence_who is None:
             sentence_who = _subject(cands, 0, len(sentence))
-        if sentence_who is None and not spans:
-            other = head_subject(sentence, 0, min(len(sentence), _HEAD))
-            sentence_who = _Who(None, other[1]) if other else None
-        if sentence_who is None and state.prev_who is not None and state.chain < _CHAIN and not spans:
-            sentence_who, state.chain = state.prev_who, state.chain + 1
-        elif sentence_who is not None and sentence_who is not state.prev_who:
-            state.chain = 0
-        state.prev_who = sentence_who
+        if sentence_who is not None:
+            state.prev_who, state.chain, state.unread = sentence_who, 0, []
+        elif spans or state.chain >= _CHAIN:
+            state.prev_who, state.chain, state.unread = None, 0, []
+        else:
+            # no subject found cheaply: keep the sentence, whose subject kiwi reads only if a quote needs it
+            state.unread.append(sentence)
+            state.chain += 1
         last_named = [who.person for _, _, who in cands if who.named]
         if sentence_who is not None and sentence_who.named:
             last_named.append(sentence_who.person)
@@ -184,6 +185,11 @@ class PeopleFinder:
         return out
 
     def _inherited(self, state: _State) -> _Who | None:
+        """The subject a dropped-subject quote continues: the latest sentence's, read lazily."""
+        for sentence in reversed(state.unread):
+            other = head_subject(sentence, 0, min(len(sentence), _HEAD))
+            if other:
+                return _Who(None, other[1])
         return state.prev_who
 
     def _resolve(self, act: Actor, named: list[tuple[int, Person]], state: _State) -> _Who | None:
@@ -194,7 +200,7 @@ class PeopleFinder:
             # unresolved, `그는` still marks a subject: the quote stays unattributed, nothing carries over
             if near:
                 return _Who(near[-1])
-            prev = state.prev_who
+            prev = self._inherited(state)
             return _Who(None, prev.role) if prev is not None and not prev.named else _Who(None)
         # `박 사장은`: the latest person with that surname and a matching role (the last 50 people looked at)
         recent = list(islice(reversed(state.order), 50))
