@@ -263,20 +263,3 @@ def find_mentions(text: str, ws: list[tuple[int, int, str]] | None = None,
             if before_ok and name_like(name) and not (is_org and is_org(name)) and not role_next:
                 found.append(_mention(ws, i + 1, ws[i + 1][1], name, lead, None, tail))
     return found
-
-
-def find_short(text: str, ws: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str, str, bool]]:
-    """`박 사장은`, `이 부사장은`: (position, surname, role, subject) for a lone surname before a role."""
-    ws = words(text) if ws is None else ws
-    out = []
-    for i in range(1, len(ws)):
-        pair = split_particle(ws[i][2])
-        if pair is None:
-            continue
-        k = i - 1
-        if _clean(ws[k][2]) in ("전", "前") and k > 0:
-            k -= 1
-        surname = ws[k][2].lstrip(_TRIM)
-        if (len(surname) == 1 and (surname in SURNAMES)) or surname in COMPOUND_SURNAMES:
-            out.append((ws[k][0], surname, pair[0], pair[1] in SUBJECT))
-    return out
