@@ -37,7 +37,7 @@ _PRONOUNS = frozenset(["그는", "그녀는", "그가", "그녀가", "그도", "
 _UNNAMED_STEMS = _words(
     "관계자 측 소식통 전문가 당국자 담당자 실무자 관계자들 전문가들 임원 직원 인사 고위관계자 대변인 "
     "애널리스트 연구원 이코노미스트 업계 시장 증권가 일각 투자자 관계당국 회사 당국 정부 노조 사측 "
-    "소비자 고객 주민 누리꾼 네티즌")
+    "소비자 고객 주민 누리꾼 네티즌 변호인 변호인단 대리인 측근 지인 참석자 목격자")
 _STEMS_LONGEST_FIRST = tuple(sorted(_UNNAMED_STEMS, key=len, reverse=True))
 _UNNAMED_PLACE = ("에서는", "에선", "에서도")
 _SKIP_BEFORE = frozenset(_words("한 또 다른 이 해당 모 A 일부 여러 다수 많은 주요 복수의 익명을 익명의 요구한"))
