@@ -153,7 +153,8 @@ def _show_text(article: Article, archive: Archive) -> None:
                                     + (f" ({tax.company_name(p.company)})" if p.company else "")
                                     for p in article.people))
     for quote in article.quotes:
-        _out(f'quote: {quote.speaker or "unattributed"}: "{quote.text}"')
+        who = f"{quote.speaker} {quote.role or ''}".strip() if quote.speaker else quote.role or "unattributed"
+        _out(f'quote: {who}: "{quote.text}"')
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -59,6 +59,13 @@ def _note(title: str, lines: list[str], lang: str, error: bool = False) -> Reply
     return Reply(Digest(title, "", lang, [], notes=lines), error=error)
 
 
+def _speaker(q: dict) -> str:
+    """`홍길동 부사장`; an unnamed source as its role (`업계 관계자`); else "unattributed"."""
+    if q["speaker"]:
+        return f"{q['speaker']} {q['role'] or ''}".strip()
+    return q["role"] or "unattributed"
+
+
 def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
     """'news "5G 요금제" KT since=7d' → ('news', ['5G 요금제', 'KT'], {'since': '7d'})."""
     try:
@@ -125,7 +132,7 @@ class Commands:
                           + ("브리핑" if self.lang == "ko" else "briefing"))
         digest = self.ctx.archive.compose_digest(spec)
         quotes = self.ctx.archive.store.quotes(company, None, 3)
-        digest.notes = [f"“{q['text']}” — {q['speaker'] or '?'} {q['role'] or ''} ({a.id})" for a, q in quotes]
+        digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes]
         return Reply(digest)
 
     def cmd_news(self, positional: list[str], named: dict[str, str]) -> Reply:
@@ -184,7 +191,7 @@ class Commands:
         archive = self.ctx.archive
         company = archive.taxonomy.resolve_company(who)
         found = archive.store.quotes(company, None if company else who, 10)
-        lines = [f"“{q['text']}” — {q['speaker'] or '?'} {q['role'] or ''} · "
+        lines = [f"“{q['text']}” — {_speaker(q)} · "
                  f"{a.published.iso() if a.published else '날짜 미상'} · {a.title[:40]} ({a.id})" for a, q in found]
         return _note(f"{who} 발언 / quotes", lines or ["발언을 찾지 못했습니다 / no quotes found"], self.lang)
 
