@@ -43,6 +43,15 @@ def derive_title(paragraphs: list[Paragraph]) -> str:
     return first if len(first) <= DERIVED_TITLE_CHARS else first[: DERIVED_TITLE_CHARS - 1].rstrip() + "…"
 
 
+def _keep_as_body(paragraphs: list[Paragraph]) -> int:
+    """An article whose only text a rule took for captions or sub-heads keeps that text as body:
+    one rule firing on the only line must not cost the whole article. Returns the body's size."""
+    for para in paragraphs:
+        if para.kind in ("caption", "subhead"):
+            para.kind = "body"
+    return sum(len(p.text) for p in paragraphs if p.kind == "body")
+
+
 @dataclass
 class ArticleBuilder:
     rules: CompiledRules
@@ -60,6 +69,8 @@ class ArticleBuilder:
         paragraphs = [Paragraph(i, kind, text) for i, (kind, text) in enumerate(cleaned.paragraphs)]
         paragraphs += [Paragraph(len(paragraphs) + i, "caption", c) for i, c in enumerate(raw.captions)]
         body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
+        if body_chars < MIN_BODY_CHARS:
+            body_chars = _keep_as_body(paragraphs)
         if body_chars < MIN_BODY_CHARS:
             raise RejectedInput(raw.source, f"no article text left after cleaning ({body_chars} characters of body)")
         for para in paragraphs:
