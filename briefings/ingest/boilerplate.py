@@ -72,13 +72,16 @@ _INLINE = re.compile(
     rf"|(?P<wireline>[(\[][가-힣A-Za-z·]{{1,12}}\s{{0,3}}=\s{{0,3}}[^()\[\]\n]{{1,25}}?[)\]]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)"
     # [ 박상익 기자 ]  [아이뉴스24 민혜정 기자]: a bracket holding just a byline
     rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s]{{2,15}}\s{{1,3}}(?={_NAME}))?{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[\]】])"
+    # ⓒ 대우조선지회 after a photo
+    r"|(?P<copy_credit>[ⓒ©]\s{0,3}[^\s(\[]{1,15})"
     # 2019.11.3/뉴스1   /연합뉴스
     rf"|(?P<wire>(?:\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?\s{{0,2}})?/\s{{0,2}}{_OUTLET})"
 )
 
 _TAIL_STRONG = re.compile(
     # 저작권자 ⓒ …, 무단 전재 및 재배포 금지; Copyright …
-    r"(?:(?P<copyright>[<\[(＜※]?\s{0,3}(?:[A-Za-z ]{0,20}\s)?(?:저작권자|Copyright|ⓒ|©|\([cC]\))[^▶☞]{0,160}"
+    r"(?:(?P<copyright>[<\[(＜※]?\s{0,3}(?:[A-Za-z ]{0,20}\s)?(?:저작권자|Copyright|ⓒ|©|\([cC]\))"
+    r"(?:(?=[^▶☞]{0,160}(?:무단|금지|금합니다|[Rr]eserved|RESERVED))[^▶☞]{0,160}|[^.!?▶☞]{0,40})"
     r"|[^.!?\]>▶☞]{0,40}무단\s{0,2}(?:전재|복제|배포)[^▶☞]{0,100})"
     # ▶ 네이버에서 … 구독하기
     rf"|(?P<promo>[▶☞](?=[^▶☞]{{0,100}}{_PROMO_WORDS})[^▶☞]{{0,100}})"
@@ -108,6 +111,7 @@ _CAPTION_END = re.compile(r"(?:다|모습|전경|로고|장면|사진|[.)])\s*[.
 
 _HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit"}
 _INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "caption credit",
+                 "copy_credit": "caption credit",
                  "lenticular": "dateline", "wireline": "dateline", "inbyline": "byline", "wire": "caption credit"}
 _TAIL_KINDS = {"copyright": "copyright", "promo": "promotion", "promo_text": "promotion", "bracket": "byline",
                "reporter": "byline", "email": "e-mail", "wire": "caption credit"}

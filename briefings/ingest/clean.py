@@ -142,8 +142,10 @@ class _Cleaner:
             self.out.paragraphs.append(("caption", text))
             return
         if text.startswith(rules.subhead_prefixes):
-            self.out.paragraphs.append(("subhead", text.lstrip("".join(rules.subhead_prefixes)).strip()))
-            return
+            text = text.lstrip("".join(rules.subhead_prefixes)).strip()
+            if len(text) <= rules.subhead_max_chars:  # a marked paragraph of running text is body
+                self.out.paragraphs.append(("subhead", text))
+                return
         ends_sentence = bool(_SENTENCE_END.search(text))
         # Headlines may end in "…다" but not with a full stop; only the first kept line can be one.
         first_line = self.out.title is None and not self.body_started and not self.out.paragraphs

@@ -34,6 +34,7 @@ class CleaningRules(BaseModel):
     caption_patterns: list[str] = []
     caption_max_chars: int = Field(default=200, ge=1)
     subhead_prefixes: list[str] = []
+    subhead_max_chars: int = Field(default=100, ge=1)
     stamps: StampRules
     mojibake: MojibakeRules = MojibakeRules()
     repeat_min_chars: int = Field(default=12, ge=1)
@@ -66,6 +67,7 @@ class CompiledRules:
     captions: re.Pattern[str]
     caption_max_chars: int
     subhead_prefixes: tuple[str, ...]
+    subhead_max_chars: int
     stamp: re.Pattern[str]
     published_labels: frozenset[str]
     mojibake_min_suspects: int
@@ -92,6 +94,7 @@ def compile_rules(rules: CleaningRules) -> CompiledRules:
         captions=_any(rules.caption_patterns),
         caption_max_chars=rules.caption_max_chars,
         subhead_prefixes=tuple(rules.subhead_prefixes),
+        subhead_max_chars=rules.subhead_max_chars,
         stamp=stamp,
         published_labels=frozenset(rules.stamps.published),
         mojibake_min_suspects=rules.mojibake.min_suspects,
