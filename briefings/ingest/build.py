@@ -12,7 +12,7 @@ from briefings.analysis.people import PeopleFinder
 from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
 from briefings.errors import RejectedInput
-from briefings.ingest.clean import clean_lines, fold
+from briefings.ingest.clean import CleanedText, clean_lines, fold
 from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_stated_date, published_from_stamps
 from briefings.ingest.readers import RawArticle
 from briefings.ingest.rules import CompiledRules, load_rules
@@ -64,7 +64,8 @@ class ArticleBuilder:
         taxonomy = taxonomy or load_taxonomy(config_dir)
         return cls(load_rules(config_dir), load_outlets(config_dir), taxonomy, PeopleFinder(taxonomy))
 
-    def build(self, raw: RawArticle, ingested_at: datetime) -> Article:
+    def clean(self, raw: RawArticle) -> tuple[CleanedText, list[Paragraph]]:
+        """The cleaned article's paragraphs, or RejectedInput when no article text is left."""
         cleaned = clean_lines(raw.lines, self.rules, raw.title)
         paragraphs = [Paragraph(i, kind, text) for i, (kind, text) in enumerate(cleaned.paragraphs)]
         paragraphs += [Paragraph(len(paragraphs) + i, "caption", c) for i, c in enumerate(raw.captions)]
@@ -73,6 +74,10 @@ class ArticleBuilder:
             body_chars = _keep_as_body(paragraphs)
         if body_chars < MIN_BODY_CHARS:
             raise RejectedInput(raw.source, f"no article text left after cleaning ({body_chars} characters of body)")
+        return cleaned, paragraphs
+
+    def build(self, raw: RawArticle, ingested_at: datetime) -> Article:
+        cleaned, paragraphs = self.clean(raw)
         for para in paragraphs:
             para.sentences = split_sentences(para.text) if para.kind == "body" else [para.text]
         title, derived = (cleaned.title, False) if cleaned.title else (derive_title(paragraphs), True)
