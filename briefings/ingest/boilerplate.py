@@ -56,7 +56,7 @@ _HEAD = re.compile(
     # [서울경제] [한국경제TV]: a bracketed outlet name opening the text
     rf"|(?P<outlet>\[\s{{0,3}}(?P<odesk>{_OUTLET})\s{{0,3}}\])"
     # © 뉴스1 left in front of the text by a photo credit
-    rf"|(?P<credit>[ⓒ©]\s{{0,3}}[^\s(\[]{{1,15}})"
+    rf"|(?P<credit>[ⓒ©]\s{{0,3}}[^\s(\[]{{1,15}}|(?:동영상|영상|포토)\s?뉴스(?=\s))"
 )
 
 _INLINE = re.compile(
@@ -66,7 +66,7 @@ _INLINE = re.compile(
     # (카카오 제공)  [현대차 제공]
     r"|(?P<provided>[\[(][^\[\]()\n]{1,30}?\s{0,3}제공\s{0,3}[\])])"
     # / 사진제공=수원시   /사진=이기범 기자
-    rf"|(?P<slash>/\s{{0,3}}(?:사진|그래픽|자료)\s{{0,3}}(?:제공)?\s{{0,3}}[=:]\s{{0,3}}(?:[가-힣]{{1,10}}|[A-Za-z0-9&]{{1,15}})(?:\s{{0,3}}{_ROLE})?)"
+    rf"|(?P<slash>/\s{{0,3}}[^\s/()\[\]]{{1,15}}?\s?제공|/\s{{0,3}}(?:사진|그래픽|자료)\s{{0,3}}(?:제공)?\s{{0,3}}[=:]\s{{0,3}}(?:[가-힣]{{1,10}}|[A-Za-z0-9&]{{1,15}})(?:\s{{0,3}}{_ROLE})?)"
     # 【서울=뉴시스】 anywhere, (서울=뉴스1) 홍길동 기자 = anywhere
     rf"|(?P<lenticular>【[^【】\n]{{1,30}}】(?:\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)?)"
     rf"|(?P<wireline>[(\[][가-힣A-Za-z·]{{1,12}}\s{{0,3}}=\s{{0,3}}[^()\[\]\n]{{1,25}}?[)\]]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)"
@@ -87,10 +87,14 @@ _TAIL_STRONG = re.compile(
     rf"|(?P<promo>[▶☞](?=[^▶☞]{{0,100}}{_PROMO_WORDS})[^▶☞]{{0,100}})"
     rf"|(?P<promo_text>[^.!?\]>▶☞\[]{{0,40}}(?:구독하기|구독해\s?주세요|받아보세요|바로가기|구독신청)[!.]?)"
     # [박현익 기자 beepark@chosunbiz.com]  (cleanrap@dailygame.co.kr)
-    rf"|(?P<bracket>[\[(](?=[^\[\]()\n]{{0,60}}(?:기자|특파원|에디터|@))\s{{0,3}}(?:(?P<bdesk>[^\[\]()\s]{{2,15}})\s{{1,3}}(?={_NAME}))?(?:(?P<bname>{_NAMES})\s{{0,3}}{_ROLE})?"
-    rf"\s{{0,3}}(?P<bemail>{_EMAIL})?\s{{0,3}}[\])])"
+    rf"|(?P<bracket>[\[(<](?=[^\[\]()<>\n]{{0,60}}(?:기자|특파원|에디터|@))\s{{0,3}}(?:(?P<bdesk>[^\[\]()\s]{{2,15}})\s{{1,3}}(?={_NAME}))?(?:(?P<bname>{_NAMES})\s{{0,3}}{_ROLE})?"
+    rf"\s{{0,3}}(?P<bemail>{_EMAIL})?\s{{0,3}}[\])>])"
     # 김은진 기자 , 김대현 인턴기자   /서윤배 기자   임세정 기자 fish813@kmib.co.kr
-    rf"|(?P<reporter>(?<![가-힣])/?\s{{0,3}}(?P<rname>{_NAMES}|[가-힣]{{2,8}}팀)\s{{0,3}}{_ROLE}\s{{0,3}},?"
+    rf"|(?P<photo>/\s{{0,3}}(?:사진|그래픽|자료|영상)\s{{0,3}}(?:제공)?\s{{0,3}}[=:][^/▶☞\n]{{1,30}})"
+    # KBS 뉴스 박대기입니다.
+    rf"|(?P<signoff>[A-Za-z가-힣0-9]{{2,10}}\s?뉴스\s?{_NAME}(?:입니다|였습니다)\.?)"
+    rf"|(?P<domain>(?<=[\])>])(?:www\.)?[\w-]{{1,40}}\.(?:com|co\.kr|kr|net))"
+    rf"|(?P<reporter>(?<![가-힣])/?\s{{0,3}}(?:{_OUTLET}\s{{1,2}})?(?P<rname>{_NAMES}|[가-힣]{{2,8}}팀)\s{{0,3}}{_ROLE}\s{{0,3}},?"
     rf"(?:\s{{0,3}}(?P<remail>{_EMAIL}))?)"
     rf"|(?P<email>(?<![A-Za-z0-9_%+-])(?<![A-Za-z0-9]\.)(?P<eemail>{_EMAIL}|[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@)(?![A-Za-z0-9@]))"
     rf"|(?P<wire>(?:\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?\s{{0,2}})?/\s{{0,2}}{_OUTLET})"
@@ -100,20 +104,23 @@ _TAIL_STRONG = re.compile(
 _TAIL_NAME = re.compile(rf"(?<![가-힣])(?!{_ROLE})(?P<rname>{_NAME})\s{{0,3}}$")
 # Only once a tail of boilerplate has begun: short bracketed items, stray ▶, bare domains.
 _TAIL_WEAK = re.compile(
-    r"(?:\[[^\[\]\n]{0,80}\]|<[^<>\n]{0,40}>|[▶☞][^▶☞\[\]\n]{0,60}|(?<=[\]>])[^.!?\[\]<>▶☞\n]{1,30}|(?<![\w.@-])(?:www\.)?[\w-]{1,40}\.(?:com|co\.kr|kr|net)"
+    r"(?:\[[^\[\]\n]{0,80}\]|<[^<>\n]{0,40}>|[▶☞][^▶☞\[\]\n]{0,60}"
+    r"|(?:(?<=[\]>])|(?<=[가-힣\"”’'][.!?]))[^.!?\[\]<>▶☞\n]{1,30}"  # a fragment after an item or a sentence
+    r"|(?<![\w.@-])(?:www\.)?[\w-]{1,40}\.(?:com|co\.kr|kr|net)"
     r"|[^.!?\[\]▶☞\n]{0,30}:|[/|·]|,"
-    rf"|(?<![A-Za-z0-9.@])[^.!?\[\]<>▶☞\n]{{0,30}}{_PROMO_WORDS}[^.!?\[\]<>▶☞\n]{{0,30}})\s*$")
+    rf"|(?<![A-Za-z0-9.@])[^.!?\[\]<>▶☞\n]{{0,30}}{_PROMO_WORDS}[^.!?\[\]<>▶☞\n]{{0,30}}!?)\s*$")
 
 CAPTION_CHARS = 200
 # A sentence end inside a would-be caption (then it is body), and how a caption ends.
-_SENTENCE_INSIDE = re.compile(r"[.!?][\"'”’)]*\s+\S")
+_SENTENCE_INSIDE = re.compile(r"[.!?][\"'”’)]*(?:\s+|(?=[가-힣A-Z]))(?=\S)")
 _CAPTION_END = re.compile(r"(?:다|모습|전경|로고|장면|사진|[.)])\s*[.]?$")
 
 _HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit"}
-_INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "caption credit",
+_INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "photo credit",
                  "copy_credit": "caption credit",
                  "lenticular": "dateline", "wireline": "dateline", "inbyline": "byline", "wire": "caption credit"}
-_TAIL_KINDS = {"copyright": "copyright", "promo": "promotion", "promo_text": "promotion", "bracket": "byline",
+_TAIL_KINDS = {"photo": "caption credit", "signoff": "byline", "domain": "credit",
+               "copyright": "copyright", "promo": "promotion", "promo_text": "promotion", "bracket": "byline",
                "reporter": "byline", "email": "e-mail", "wire": "caption credit"}
 _SPACE_LIKE = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "",
                              "\u3000": " ", "\ufeff": ""})
@@ -187,18 +194,32 @@ def _tail_cuts(text: str, floor: int) -> list[Cut]:
     return cuts
 
 
+def _caption_before(text: str, floor: int, cut: Cut) -> Cut:
+    """The photo caption a credit closes ("… 모습 / 사진제공=X", "…터미널./E1제공"), cut with it: the
+    text back to the previous sentence end when it is short, or back to the floor at the start."""
+    start = max(floor, cut.start - CAPTION_CHARS)
+    before = text[start:cut.start]
+    ends = list(_SENTENCE_INSIDE.finditer(before))
+    begin = start + ends[-1].end() if ends else start
+    if not ends and start > floor:
+        return cut  # no sentence end within reach: the credit sits inside running text
+    caption = text[begin:cut.start].strip()
+    after = text[cut.end:cut.end + 1]
+    if not caption or not _CAPTION_END.search(caption) or (after and after in ".,)"):
+        return cut
+    return Cut(begin, cut.end, "caption")
+
+
 def _with_caption(text: str, floor: int, inline: list[Cut]) -> list[Cut]:
-    """A photo caption opening the text, ended by its credit ("… 모습 / 사진제공=X", "…있다.(사진=X)"):
-    the caption goes with the credit when nothing before it ends a sentence and text follows it."""
-    if not inline or inline[0].kind != "caption credit" or inline[0].start - floor > CAPTION_CHARS:
-        return inline
-    first = inline[0]
-    before = text[floor:first.start].strip()
-    after = text[first.end:first.end + 1]
-    if not before or _SENTENCE_INSIDE.search(before) or not _CAPTION_END.search(before) \
-            or not after or after in ".,)":
-        return inline
-    return [Cut(floor, first.end, "caption"), *inline[1:]]
+    """Captions go with their credits: a slash credit anywhere, the first credit at the start."""
+    out: list[Cut] = []
+    for i, cut in enumerate(inline):
+        lower = out[-1].end if out else floor
+        opening = i == 0 and cut.kind in ("caption credit", "photo credit") and cut.start - floor <= CAPTION_CHARS
+        if cut.kind == "photo credit" or opening:
+            cut = _caption_before(text, lower, cut)
+        out.append(cut)
+    return out
 
 
 def find_boilerplate(text: str) -> list[Cut]:
