@@ -76,11 +76,11 @@ class _QuoteState:
                 return
         # a closer with nothing to close (an apostrophe ’) is ignored
 
-    def holds(self, pos: int) -> bool:
-        """Whether a young quotation is open at `pos`; quotes older than the bound are forgotten."""
+    def expire(self, pos: int) -> int | None:
+        """Forget quotes older than the bound at `pos`; the position of the oldest still open."""
         while self.open and pos - self.open[0][1] > QUOTE_BOUND:
             self.open.popleft()
-        return bool(self.open)
+        return self.open[0][1] if self.open else None
 
 
 def _breaks_here(text: str, match: re.Match[str]) -> bool:
@@ -96,21 +96,29 @@ def _breaks_here(text: str, match: re.Match[str]) -> bool:
 
 def _raw_sentences(text: str) -> list[str]:
     quotes = _QuoteState()
-    pieces: list[str] = []
-    begin = 0
+    breaks: list[int] = []
+    held: deque[int] = deque()  # breaks inside an open quote: dropped if it closes, kept if it never does
+
+    def settle(oldest_open: int | None) -> None:
+        while held and (oldest_open is None or held[0] < oldest_open):
+            breaks.append(held.popleft())
+
     for match in _TOKEN.finditer(text):
+        was_open = bool(quotes.open)
         if match.lastgroup == "quote":
             quotes.feed(match.group(), match.start(), text)
+        else:
+            for ch in match.group():  # marks glued after the stop close quotes; they never open one
+                if ch in _CLOSERS or ch in _STRAIGHT:
+                    quotes.close((_CLOSERS | _STRAIGHT)[ch])
+        if was_open and not quotes.open:
+            held.clear()  # the quotation closed within the bound: its stops were not sentence ends
+        settle(quotes.expire(match.start()))
+        if match.lastgroup == "quote" or not _breaks_here(text, match):
             continue
-        for ch in match.group():  # marks glued after the stop close quotes; they never open one
-            if ch in _CLOSERS or ch in _STRAIGHT:
-                quotes.close((_CLOSERS | _STRAIGHT)[ch])
-        if quotes.holds(match.start()) or not _breaks_here(text, match):
-            continue
-        pieces.append(text[begin:match.end()])
-        begin = match.end()
-        quotes.open.clear()
-    pieces.append(text[begin:])
+        (held if quotes.open else breaks).append(match.end())
+    settle(None)  # a quote still open at the end never closed: ignore it
+    pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
     return [p.strip() for p in pieces if p.strip()]
 
 

@@ -113,7 +113,8 @@ _TAIL_WEAK = re.compile(
 CAPTION_CHARS = 200
 # A sentence end inside a would-be caption (then it is body), and how a caption ends.
 _SENTENCE_INSIDE = re.compile(r"[.!?][\"'”’)]*(?:\s+|(?=[가-힣A-Z]))(?=\S)")
-_CAPTION_END = re.compile(r"(?:다|모습|전경|로고|장면|사진|[.)])\s*[.]?$")
+# A photo caption ends in a noun phrase or "…하고 있다", not in a reporting verb ("…했다", "밝혔다").
+_CAPTION_END = re.compile(r"(?:있다|[^다\s.)])[.)]*\s*$")
 
 _HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit"}
 _INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "photo credit",

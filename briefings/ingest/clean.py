@@ -73,7 +73,7 @@ class _Cleaner:
         """Record the boilerplate spans cut from a kept line, and who signed it."""
         for cut in cuts:
             self.drop(lineno, text[cut.start:cut.end].strip(), cut.kind)
-            if cut.kind == "byline" or cut.email:
+            if cut.kind == "byline" or cut.name or cut.email:
                 signed = text[cut.start:cut.end].strip(" /")
                 self.out.bylines.append(Byline(cut.name, cut.email, cut.desk, signed))
 
