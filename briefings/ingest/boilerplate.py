@@ -70,6 +70,7 @@ _INLINE = re.compile(
     # 【서울=뉴시스】 anywhere, (서울=뉴스1) 홍길동 기자 = anywhere
     rf"|(?P<lenticular>【[^【】\n]{{1,30}}】(?:\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)?)"
     rf"|(?P<wireline>[(\[][가-힣A-Za-z·]{{1,12}}\s{{0,3}}=\s{{0,3}}[^()\[\]\n]{{1,25}}?[)\]]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)"
+    rf"|(?P<wirein>[(\[][가-힣A-Za-z0-9·]{{1,12}}\s{{0,3}}=\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[)\]])"
     # [ 박상익 기자 ]  [아이뉴스24 민혜정 기자]: a bracket holding just a byline
     rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s]{{2,15}}\s{{1,3}}(?={_NAME}))?{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[\]】])"
     # ⓒ 대우조선지회 after a photo
@@ -82,7 +83,7 @@ _TAIL_STRONG = re.compile(
     # 저작권자 ⓒ …, 무단 전재 및 재배포 금지; Copyright …
     r"(?:(?P<copyright>[<\[(＜※]?\s{0,3}(?:[A-Za-z ]{0,20}\s)?(?:저작권자|Copyright|ⓒ|©|\([cC]\))"
     r"(?:(?=[^▶☞]{0,160}(?:무단|금지|금합니다|[Rr]eserved|RESERVED))[^▶☞]{0,160}|[^.!?▶☞]{0,40})"
-    r"|[^.!?\]>▶☞]{0,40}무단\s{0,2}(?:전재|복제|배포)[^▶☞]{0,100})"
+    r"|[^.!?\]>)@▶☞]{0,40}무단\s{0,2}(?:전재|복제|배포)[^▶☞]{0,100})"
     # ▶ 네이버에서 … 구독하기
     rf"|(?P<promo>[▶☞](?=[^▶☞]{{0,100}}{_PROMO_WORDS})[^▶☞]{{0,100}})"
     rf"|(?P<promo_text>[^.!?\]>▶☞\[]{{0,40}}(?:구독하기|구독해\s?주세요|받아보세요|바로가기|구독신청)[!.]?)"
@@ -92,9 +93,9 @@ _TAIL_STRONG = re.compile(
     # 김은진 기자 , 김대현 인턴기자   /서윤배 기자   임세정 기자 fish813@kmib.co.kr
     rf"|(?P<photo>/\s{{0,3}}(?:사진|그래픽|자료|영상)\s{{0,3}}(?:제공)?\s{{0,3}}[=:][^/▶☞\n]{{1,30}})"
     # KBS 뉴스 박대기입니다.
-    rf"|(?P<signoff>[A-Za-z가-힣0-9]{{2,10}}\s?뉴스\s?{_NAME}(?:입니다|였습니다)\.?)"
+    rf"|(?P<signoff>(?:[A-Za-z가-힣0-9]{{2,10}}\s?뉴스|지금까지\s?[A-Za-z가-힣0-9]{{2,10}})\s?{_NAME}(?:입니다|였습니다)\.?)"
     rf"|(?P<domain>(?<=[\])>])(?:www\.)?[\w-]{{1,40}}\.(?:com|co\.kr|kr|net))"
-    rf"|(?P<reporter>(?<![가-힣])/?\s{{0,3}}(?:{_OUTLET}\s{{1,2}})?(?P<rname>{_NAMES}|[가-힣]{{2,8}}팀)\s{{0,3}}{_ROLE}\s{{0,3}},?"
+    rf"|(?P<reporter>(?<![가-힣A-Za-z0-9.@])/?\s{{0,3}}(?:[가-힣A-Za-z0-9]{{2,12}}\s{{1,2}}(?={_NAME}))?(?P<rname>{_NAMES}|[가-힣]{{2,8}}팀)\s{{0,3}}{_ROLE}\s{{0,3}},?"
     rf"(?:\s{{0,3}}(?P<remail>{_EMAIL}))?)"
     rf"|(?P<email>(?<![A-Za-z0-9_%+-])(?<![A-Za-z0-9]\.)(?P<eemail>{_EMAIL}|[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@)(?![A-Za-z0-9@]))"
     rf"|(?P<wire>(?:\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?\s{{0,2}})?/\s{{0,2}}{_OUTLET})"
@@ -107,7 +108,9 @@ _TAIL_WEAK = re.compile(
     r"(?:\[[^\[\]\n]{0,80}\]|<[^<>\n]{0,40}>|[▶☞][^▶☞\[\]\n]{0,60}"
     r"|(?:(?<=[\]>])|(?<=[가-힣\"”’'][.!?]))[^.!?\[\]<>▶☞\n]{1,30}"  # a fragment after an item or a sentence
     r"|(?<![\w.@-])(?:www\.)?[\w-]{1,40}\.(?:com|co\.kr|kr|net)"
-    r"|[^.!?\[\]▶☞\n]{0,30}:|[/|·]|,"
+    r"|(?<![A-Za-z0-9.@])[^.!?\[\]▶☞\n]{0,30}:|[/|·]|,"
+    # "네이버 메인에서 … 볼 수 있어요." (never a sentence ending in 다)
+    rf"|(?<![A-Za-z0-9.@)])[^.!?\[\]<>▶☞\n]{{0,60}}네이버[^.!?\[\]<>▶☞\n]{{0,60}}(?<!다)[.!]?"
     rf"|(?<![A-Za-z0-9.@])[^.!?\[\]<>▶☞\n]{{0,30}}{_PROMO_WORDS}[^.!?\[\]<>▶☞\n]{{0,30}}!?)\s*$")
 
 CAPTION_CHARS = 200
@@ -119,7 +122,8 @@ _CAPTION_END = re.compile(r"(?:있다|[^다\s.)])[.)]*\s*$")
 _HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit"}
 _INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "photo credit",
                  "copy_credit": "caption credit",
-                 "lenticular": "dateline", "wireline": "dateline", "inbyline": "byline", "wire": "caption credit"}
+                 "lenticular": "dateline", "wireline": "dateline",
+                 "wirein": "dateline", "inbyline": "byline", "wire": "caption credit"}
 _TAIL_KINDS = {"photo": "caption credit", "signoff": "byline", "domain": "credit",
                "copyright": "copyright", "promo": "promotion", "promo_text": "promotion", "bracket": "byline",
                "reporter": "byline", "email": "e-mail", "wire": "caption credit"}
@@ -199,16 +203,17 @@ def _caption_before(text: str, floor: int, cut: Cut) -> Cut:
     """The photo caption a credit closes ("… 모습 / 사진제공=X", "…터미널./E1제공"), cut with it: the
     text back to the previous sentence end when it is short, or back to the floor at the start."""
     start = max(floor, cut.start - CAPTION_CHARS)
-    before = text[start:cut.start]
+    before = text[start:cut.start].rstrip(" .")  # the caption's own full stop
     ends = list(_SENTENCE_INSIDE.finditer(before))
     begin = start + ends[-1].end() if ends else start
     if not ends and start > floor:
         return cut  # no sentence end within reach: the credit sits inside running text
     caption = text[begin:cut.start].strip()
-    after = text[cut.end:cut.end + 1]
+    end = cut.end + 1 if text[cut.end:cut.end + 1] == "." and text[cut.end + 1:cut.end + 2].strip() else cut.end
+    after = text[end:end + 1]
     if not caption or not _CAPTION_END.search(caption) or (after and after in ".,)"):
-        return cut
-    return Cut(begin, cut.end, "caption")
+        return cut  # "…출시했다(사진)." : the credit ends a sentence of body text
+    return Cut(begin, end, "caption")
 
 
 def _with_caption(text: str, floor: int, inline: list[Cut]) -> list[Cut]:
