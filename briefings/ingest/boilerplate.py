@@ -72,7 +72,15 @@ _INLINE = re.compile(
     rf"|(?P<wireline>[(\[][가-힣A-Za-z·]{{1,12}}\s{{0,3}}=\s{{0,3}}[^()\[\]\n]{{1,25}}?[)\]]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)"
     rf"|(?P<wirein>[(\[][가-힣A-Za-z0-9·]{{1,12}}\s{{0,3}}=\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[)\]])"
     # [ 박상익 기자 ]  [아이뉴스24 민혜정 기자]: a bracket holding just a byline
-    rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s]{{2,15}}\s{{1,3}}(?={_NAME}))?{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[\]】])"
+    rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s|]{{2,15}}\s{{0,3}}[|ㅣ]?\s{{0,3}}(?={_NAME}))?{_NAMES}\s{{0,3}}{_ROLE}"
+    rf"\s{{0,3}}[\]】])"
+    # 홍길동 기자 hong@x.co.kr, or a bare address, between sentences (not "문의는 a@b.com으로")
+    rf"|(?P<signed>(?:(?<![가-힣])(?:{_NAMES})\s{{0,3}}{_ROLE}\s{{0,3}}|(?<=[.!?”\"]\s)|(?<=[.!?”\"]))"
+    rf"{_EMAIL}(?!\s{{0,2}}(?:으로|로|에|를|을|이|가|와|과|\.[A-Za-z]))(?![A-Za-z0-9.-]))"
+    # broadcast speaker labels: [앵커] [기자] <앵커>
+    r"|(?P<speaker>[\[<](?:앵커|기자|리포트|앵커 멘트|기자 리포트)[\]>])"
+    # 사진=네이버 제공, unbracketed between sentences
+    r"|(?P<bare_photo>(?<![가-힣A-Za-z])사진\s{0,2}[=:]\s{0,2}[가-힣A-Za-z0-9&]{1,12}(?:\s?제공)?)"
     # ⓒ 대우조선지회 after a photo
     r"|(?P<copy_credit>[ⓒ©]\s{0,3}[^\s(\[]{1,15})"
     # 2019.11.3/뉴스1   /연합뉴스
@@ -123,7 +131,8 @@ _HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "o
 _INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "photo credit",
                  "copy_credit": "caption credit",
                  "lenticular": "dateline", "wireline": "dateline",
-                 "wirein": "dateline", "inbyline": "byline", "wire": "caption credit"}
+                 "wirein": "dateline", "inbyline": "byline", "wire": "caption credit", "signed": "byline",
+                 "speaker": "credit", "bare_photo": "caption credit"}
 _TAIL_KINDS = {"photo": "caption credit", "signoff": "byline", "domain": "credit",
                "copyright": "copyright", "promo": "promotion", "promo_text": "promotion", "bracket": "byline",
                "reporter": "byline", "email": "e-mail", "wire": "caption credit"}
