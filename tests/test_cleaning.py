@@ -72,6 +72,19 @@ def test_running_text_that_mentions_reporters_credits_or_equals_is_kept():
         assert strip_boilerplate(text) == (text, [])
 
 
+def test_signatures_labels_and_bare_credits_between_sentences_are_cut():
+    cases = {
+        "회사는 협약을 맺었다고 밝혔다. 홍길동기자 hong@example.co.kr지난 24일 행사가 열렸다.":
+            "회사는 협약을 맺었다고 밝혔다. 지난 24일 행사가 열렸다.",
+        "[앵커]새 플랫폼이 출범했습니다. [기자]이번 출범은 의미가 큽니다.":
+            "새 플랫폼이 출범했습니다. 이번 출범은 의미가 큽니다.",
+        "콘텐츠를 개편했다[더팩트 | 최승진 기자] 넥슨은 게임을 출시했다.": "콘텐츠를 개편했다 넥슨은 게임을 출시했다.",
+        "회사는 신제품을 공개했다. 지금까지 한국방송 홍길동입니다.": "회사는 신제품을 공개했다.",
+    }
+    for text, kept in cases.items():
+        assert strip_boilerplate(text)[0] == kept, text
+
+
 def test_caption_closed_by_a_slash_credit_goes_with_it():
     text = f"본사 전경./회사 제공{BODY}"
     kept, cuts = strip_boilerplate(text)
