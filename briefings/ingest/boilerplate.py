@@ -5,7 +5,9 @@ wire dateline and byline glued to the front ("【서울=뉴시스】홍길동 �
 brackets inside the text ("(사진=…)", "(카카오 제공)", "…/연합뉴스"), and the reporter's e-mail,
 promotions ("▶ 네이버에서 … 구독하기") and the copyright notice glued to the end. Each of those
 is recognised where it stands (the start of a line, the end of a line, or inside brackets of a
-known shape) and only its span is cut; the rest of the line stays.
+known shape) and only its span is cut; the rest of the line stays. A photo caption goes with the
+credit that closes it ("… 모습 / 사진제공=X") when it reads like a caption (a noun phrase or
+"…하고 있다", no sentence end inside); broadcast transcripts lose their sign-off and speaker labels.
 
 Linear time: the head and tail rules only look at a bounded window at either end of the line, and
 the inline rules are single-pass patterns whose every repetition is bounded.
@@ -98,11 +100,13 @@ _TAIL_STRONG = re.compile(
     # [박현익 기자 beepark@chosunbiz.com]  (cleanrap@dailygame.co.kr)
     rf"|(?P<bracket>[\[(<](?=[^\[\]()<>\n]{{0,60}}(?:기자|특파원|에디터|@))\s{{0,3}}(?:(?P<bdesk>[^\[\]()\s]{{2,15}})\s{{1,3}}(?={_NAME}))?(?:(?P<bname>{_NAMES})\s{{0,3}}{_ROLE})?"
     rf"\s{{0,3}}(?P<bemail>{_EMAIL})?\s{{0,3}}[\])>])"
-    # 김은진 기자 , 김대현 인턴기자   /서윤배 기자   임세정 기자 fish813@kmib.co.kr
+    # / 사진=‘월혼’ 캡처
     rf"|(?P<photo>/\s{{0,3}}(?:사진|그래픽|자료|영상)\s{{0,3}}(?:제공)?\s{{0,3}}[=:][^/▶☞\n]{{1,30}})"
     # KBS 뉴스 박대기입니다.
     rf"|(?P<signoff>(?:[A-Za-z가-힣0-9]{{2,10}}\s?뉴스|지금까지\s?[A-Za-z가-힣0-9]{{2,10}})\s?{_NAME}(?:입니다|였습니다)\.?)"
+    # [기자 …]chosunbiz.com
     rf"|(?P<domain>(?<=[\])>])(?:www\.)?[\w-]{{1,40}}\.(?:com|co\.kr|kr|net))"
+    # 김은진 기자 , 김대현 인턴기자   /서윤배 기자   데일리안 이호연 기자   임세정 기자 fish813@kmib.co.kr
     rf"|(?P<reporter>(?<![가-힣A-Za-z0-9.@])/?\s{{0,3}}(?:[가-힣A-Za-z0-9]{{2,12}}\s{{1,2}}(?={_NAME}))?(?P<rname>{_NAMES}|[가-힣]{{2,8}}팀)\s{{0,3}}{_ROLE}\s{{0,3}},?"
     rf"(?:\s{{0,3}}(?P<remail>{_EMAIL}))?)"
     rf"|(?P<email>(?<![A-Za-z0-9_%+-])(?<![A-Za-z0-9]\.)(?P<eemail>{_EMAIL}|[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@)(?![A-Za-z0-9@]))"
