@@ -91,8 +91,9 @@ def test_caption_closed_by_a_slash_credit_goes_with_it():
     assert kept == BODY and cuts[0].kind == "caption"
 
 
-def test_normalise_decodes_entities_and_spaces():
+def test_normalise_decodes_entities_and_spaces(rules):
     assert normalise("A&amp;B&apos;s\u00a0plan&#8203;") == "A&B's plan"
+    assert clean_lines([BODY], rules, "KT&apos;s 5G\u00a0전략").title == "KT's 5G 전략"
 
 
 def test_an_article_whose_only_line_a_rule_took_is_kept():

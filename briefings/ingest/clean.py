@@ -163,4 +163,4 @@ class _Cleaner:
 
 def clean_lines(lines: list[str], rules: CompiledRules, known_title: str | None = None) -> CleanedText:
     """Classify every line of an article; `known_title` comes from a format that states one."""
-    return _Cleaner(rules, fold(known_title) if known_title else None).run(lines)
+    return _Cleaner(rules, fold(normalise(known_title)) if known_title else None).run(lines)
