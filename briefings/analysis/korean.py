@@ -1,7 +1,6 @@
 """Sentences and index terms from kiwipiepy, loaded once per process and warmed.
 
-Fixes for kiwi's known misses: a sentence break with no space after the period
-("사용됐다.KT인상") and breaks inside an open quotation.
+Sentences come from briefings.analysis.sentences, which cannot run away on a stray quote mark.
 """
 
 from __future__ import annotations
@@ -13,15 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from briefings.analysis.sentences import split_sentences as _split_sentences
+
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 _LOCK = threading.Lock()  # kiwi calls are serialised; loading happens once via cache()
-# A Hangul syllable, a full stop, then a letter or an opening quote with no space between.
-_GLUED_BREAK = re.compile(r"(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'])")
 _INDEX_TAGS = {"NNG", "NNP", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "NR", "W_HASHTAG"}
 _ALNUM_TAGS = {"SL", "SN"}
-_OPEN_CLOSE = (("“", "”"), ("‘", "’"))
 
 
 @cache
@@ -39,26 +37,9 @@ def warm_analyser() -> None:
     index_terms("준비 완료. 분석기를 데웁니다.")
 
 
-def _quote_open(text: str) -> bool:
-    if text.count('"') % 2:
-        return True
-    return any(text.count(o) > text.count(c) for o, c in _OPEN_CLOSE)
-
-
 def split_sentences(text: str) -> list[str]:
-    text = _GLUED_BREAK.sub(" ", text.strip())
-    if not text:
-        return []
-    analyser = kiwi()
-    with _LOCK:
-        pieces = [s.text.strip() for s in analyser.split_into_sents(text)]
-    sentences: list[str] = []
-    for piece in filter(None, pieces):
-        if sentences and _quote_open(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
+    """Sentences by the rule-based splitter (linear, bounded quotes, no sentence over ~400 chars)."""
+    return _split_sentences(text)
 
 
 def _tokens(text: str) -> list:

@@ -15,7 +15,7 @@ from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
 from briefings.digest.fingerprint import article_fingerprint
 from briefings.errors import RejectedInput
-from briefings.ingest.clean import clean_lines, fold
+from briefings.ingest.clean import CleanedText, clean_lines, fold
 from briefings.ingest.metadata import OutletMap, attribute, load_outlets, parse_stated_date, published_from_stamps
 from briefings.ingest.readers import RawArticle
 from briefings.ingest.rules import CompiledRules, load_rules
@@ -48,6 +48,15 @@ def derive_title(paragraphs: list[Paragraph]) -> str:
     return first if len(first) <= DERIVED_TITLE_CHARS else first[: DERIVED_TITLE_CHARS - 1].rstrip() + "…"
 
 
+def _keep_as_body(paragraphs: list[Paragraph]) -> int:
+    """An article whose only text a rule took for captions or sub-heads keeps that text as body:
+    one rule firing on the only line must not cost the whole article. Returns the body's size."""
+    for para in paragraphs:
+        if para.kind in ("caption", "subhead"):
+            para.kind = "body"
+    return sum(len(p.text) for p in paragraphs if p.kind == "body")
+
+
 @dataclass
 class ArticleBuilder:
     rules: CompiledRules
@@ -70,15 +79,22 @@ class ArticleBuilder:
             raise RejectedInput(raw.source, f"analysis ran over its time budget ({elapsed:.0f} s > "
                                             f"{self.time_budget:.0f} s, at {stage}): too long or unusual to analyse")
 
-    def build(self, raw: RawArticle, ingested_at: datetime) -> Article:
-        started = self.clock()
+    def clean(self, raw: RawArticle) -> tuple[CleanedText, list[Paragraph]]:
+        """The cleaned article's paragraphs, or RejectedInput when no article text is left."""
         cleaned = clean_lines(raw.lines, self.rules, raw.title)
-        self._checkpoint(raw, started, "cleaning")
         paragraphs = [Paragraph(i, kind, text) for i, (kind, text) in enumerate(cleaned.paragraphs)]
         paragraphs += [Paragraph(len(paragraphs) + i, "caption", c) for i, c in enumerate(raw.captions)]
         body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
         if body_chars < MIN_BODY_CHARS:
+            body_chars = _keep_as_body(paragraphs)
+        if body_chars < MIN_BODY_CHARS:
             raise RejectedInput(raw.source, f"no article text left after cleaning ({body_chars} characters of body)")
+        return cleaned, paragraphs
+
+    def build(self, raw: RawArticle, ingested_at: datetime) -> Article:
+        started = self.clock()
+        cleaned, paragraphs = self.clean(raw)
+        self._checkpoint(raw, started, "cleaning")
         for para in paragraphs:
             para.sentences = split_sentences(para.text) if para.kind == "body" else [para.text]
         self._checkpoint(raw, started, "sentences")

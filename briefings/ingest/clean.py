@@ -1,6 +1,9 @@
 """Line-level cleaning: drop site chrome and repeats, keep headline, body, captions and bylines.
 
-The cleaner only classifies lines; what the rules are lives in config/cleaning.yaml.
+The cleaner classifies lines (the rules live in config/cleaning.yaml) and cuts boilerplate spans
+out of the lines it keeps (briefings.ingest.boilerplate), so a byline or photo credit glued to a
+paragraph costs the paragraph nothing. Every pattern here is linear on a long line: white space
+runs are matched possessively so no two quantifiers can trade the same characters.
 """
 
 from __future__ import annotations
@@ -8,22 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefings.ingest.boilerplate import Cut, normalise, strip_boilerplate
 from briefings.ingest.mojibake import is_mojibake
 from briefings.ingest.rules import CompiledRules
 from briefings.models import ParagraphKind, RemovedLine
 
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_EMAIL = r"[\w.+-]++@[\w-]++(?:\.[\w-]++)++"
 _NAME = r"[가-힣]{2,4}"
 BYLINE_LINES = (
-    re.compile(rf"^/?\s*(?P<name>{_NAME})\s+(?P<desk>[^\s@/]+)\s+기자\s*(?P<email>{_EMAIL})?$"),
-    re.compile(rf"^/?\s*(?:(?P<desk>[^\s@/]+)\s+)?(?P<name>{_NAME})\s*기자\s*(?P<email>{_EMAIL})?$"),
+    re.compile(rf"^/?\s*+(?P<name>{_NAME})\s++(?P<desk>[^\s@/]++)\s++기자\s*+(?P<email>{_EMAIL})?$"),
+    re.compile(rf"^/?\s*+(?:(?P<desk>[^\s@/]++)\s++)?(?P<name>{_NAME})\s*+기자\s*+(?P<email>{_EMAIL})?$"),
     re.compile(rf"^(?P<email>{_EMAIL})$"),
 )
-BYLINE_PREFIX = re.compile(rf"^\[(?P<desk>[^\]\s]{{2,15}})\s*(?P<name>{_NAME})\s*기자\]\s*")
-BYLINE_PREFIX_WIRE = re.compile(  # "(서울=연합뉴스) 홍길동 기자 ="
-    rf"^\((?P<place>[^)=]{{1,10}})=(?P<desk>[^)]{{2,10}})\)\s*(?P<name>{_NAME})\s*기자\s*=\s*")
-BYLINE_SUFFIX = re.compile(rf"\s*/\s*(?P<name>{_NAME})\s*기자\s*$")
-SOURCE_LINE = re.compile(r"^(?:출처|원문|기사원문|Source)\s*[:：]?\s*(?P<url>https?://\S+)$", re.IGNORECASE)
+SOURCE_LINE = re.compile(r"^(?:출처|원문|기사원문|Source)\s*+(?:[:：]\s*+)?(?P<url>https?://\S+)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?。]['\"”’)]*$|다$")
 _PUNCT_END = re.compile(r"[.!?。]['\"”’)]*$")
 _SPACES = re.compile(r"\s+")
@@ -69,9 +69,17 @@ class _Cleaner:
     def drop(self, lineno: int, text: str, reason: str) -> None:
         self.out.removed.append(RemovedLine(lineno, text, reason))
 
+    def cut(self, lineno: int, text: str, cuts: list[Cut]) -> None:
+        """Record the boilerplate spans cut from a kept line, and who signed it."""
+        for cut in cuts:
+            self.drop(lineno, text[cut.start:cut.end].strip(), cut.kind)
+            if cut.kind == "byline" or cut.name or cut.email:
+                signed = text[cut.start:cut.end].strip(" /")
+                self.out.bylines.append(Byline(cut.name, cut.email, cut.desk, signed))
+
     def run(self, lines: list[str]) -> CleanedText:
         for lineno, raw in enumerate(lines, start=1):
-            if self.classify(lineno, raw.strip()) == "footer":
+            if self.classify(lineno, normalise(raw).strip()) == "footer":
                 for n, rest in enumerate(lines[lineno:], start=lineno + 1):
                     if rest.strip():
                         self.drop(n, rest.strip(), "page footer")
@@ -119,19 +127,25 @@ class _Cleaner:
             self.drop(lineno, line, "repeated")
             return None
         self.seen.add(key)
-        self.keep(core)
+        self.keep(lineno, core)
         return None
 
-    def keep(self, core: str) -> None:
+    def keep(self, lineno: int, core: str) -> None:
         rules = self.rules
         was_caption, self.next_is_caption = self.next_is_caption, False
-        if was_caption or rules.captions.search(core):
-            self.out.paragraphs.append(("caption", core))
+        text, cuts = strip_boilerplate(core)
+        self.cut(lineno, core, cuts)
+        if not text:
             return
-        if core.startswith(rules.subhead_prefixes):
-            self.out.paragraphs.append(("subhead", core.lstrip("".join(rules.subhead_prefixes)).strip()))
+        # A caption is a short line: a long one that mentions a photo credit is body text.
+        if was_caption or (len(text) <= rules.caption_max_chars and rules.captions.search(text)):
+            self.out.paragraphs.append(("caption", text))
             return
-        text = self.strip_inline_bylines(core)
+        if text.startswith(rules.subhead_prefixes):
+            text = text.lstrip("".join(rules.subhead_prefixes)).strip()
+            if len(text) <= rules.subhead_max_chars:  # a marked paragraph of running text is body
+                self.out.paragraphs.append(("subhead", text))
+                return
         ends_sentence = bool(_SENTENCE_END.search(text))
         # Headlines may end in "…다" but not with a full stop; only the first kept line can be one.
         first_line = self.out.title is None and not self.body_started and not self.out.paragraphs
@@ -146,17 +160,7 @@ class _Cleaner:
         if len(text) >= BODY_START_CHARS:
             self.body_started = True
 
-    def strip_inline_bylines(self, text: str) -> str:
-        for pattern in (BYLINE_PREFIX, BYLINE_PREFIX_WIRE):
-            if match := pattern.match(text):
-                self.out.bylines.append(_byline_from(match, match.group(0).strip()))
-                text = text[match.end():]
-        if match := BYLINE_SUFFIX.search(text):
-            self.out.bylines.append(_byline_from(match, match.group(0).strip(" /")))
-            text = text[: match.start()]
-        return text.strip()
-
 
 def clean_lines(lines: list[str], rules: CompiledRules, known_title: str | None = None) -> CleanedText:
     """Classify every line of an article; `known_title` comes from a format that states one."""
-    return _Cleaner(rules, fold(known_title) if known_title else None).run(lines)
+    return _Cleaner(rules, fold(normalise(known_title)) if known_title else None).run(lines)

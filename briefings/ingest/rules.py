@@ -32,7 +32,9 @@ class CleaningRules(BaseModel):
     footer_markers: list[str] = []
     image_name_patterns: list[str] = []
     caption_patterns: list[str] = []
+    caption_max_chars: int = Field(default=200, ge=1)
     subhead_prefixes: list[str] = []
+    subhead_max_chars: int = Field(default=100, ge=1)
     stamps: StampRules
     mojibake: MojibakeRules = MojibakeRules()
     repeat_min_chars: int = Field(default=12, ge=1)
@@ -63,7 +65,9 @@ class CompiledRules:
     footer_markers: frozenset[str]
     image_names: re.Pattern[str]
     captions: re.Pattern[str]
+    caption_max_chars: int
     subhead_prefixes: tuple[str, ...]
+    subhead_max_chars: int
     stamp: re.Pattern[str]
     published_labels: frozenset[str]
     mojibake_min_suspects: int
@@ -71,12 +75,15 @@ class CompiledRules:
     repeat_min_chars: int
 
 
-_DATE_VALUE = r"\d{4}\s*[.\-/년]\s*\d{1,2}(?:\s*[.\-/월]\s*\d{1,2}\s*일?)?\.?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+# White space is matched possessively (\s*+): on a line of a label and 100k spaces, backtracking
+# greedy runs against each other was quadratic.
+_DATE_VALUE = (r"\d{4}\s*+[.\-/년]\s*+\d{1,2}(?:\s*+[.\-/월]\s*+\d{1,2}\s*+일?)?\.?"
+               r"(?:\s*+\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
 def compile_rules(rules: CleaningRules) -> CompiledRules:
     labels = sorted(rules.stamps.published + rules.stamps.updated, key=len, reverse=True)
-    stamp = re.compile(rf"(?P<label>{'|'.join(map(re.escape, labels))})\s*[:：]?\s*(?P<value>{_DATE_VALUE})")
+    stamp = re.compile(rf"(?P<label>{'|'.join(map(re.escape, labels))})\s*+(?:[:：]\s*+)?(?P<value>{_DATE_VALUE})")
     return CompiledRules(
         bullets=rules.bullet_chars,
         drop_lines=frozenset(rules.drop_lines),
@@ -85,7 +92,9 @@ def compile_rules(rules: CleaningRules) -> CompiledRules:
         footer_markers=frozenset(rules.footer_markers),
         image_names=_any(rules.image_name_patterns, re.IGNORECASE),
         captions=_any(rules.caption_patterns),
+        caption_max_chars=rules.caption_max_chars,
         subhead_prefixes=tuple(rules.subhead_prefixes),
+        subhead_max_chars=rules.subhead_max_chars,
         stamp=stamp,
         published_labels=frozenset(rules.stamps.published),
         mojibake_min_suspects=rules.mojibake.min_suspects,
