@@ -153,3 +153,28 @@ def test_an_article_over_its_time_budget_is_rejected_with_the_stage_and_the_batc
     [rejected] = first.rejected
     assert "time budget" in rejected.reason and "at cleaning" in rejected.reason
     assert second.counts["added"] == 1 and empty.store.count() == 1
+
+
+@pytest.mark.slow
+def test_adversarial_articles_go_through_the_whole_pipeline_in_bounded_time(empty, tmp_path):
+    """Each took minutes (4,000 sentences: 206 s and 958 MB; `입력` + 100k spaces: 128 s); the bound
+    here is generous for a slow machine, yet far below what the quadratic steps needed."""
+    import time
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sentence = "테스트 통신사는 새 요금제를 내놓았다고 밝혔다. "
+    (folder / "long.txt").write_text("사천 문장 기사\n" + "".join(f"{sentence[:-2]} {i}번째. " for i in range(4000)),
+                                     encoding="utf-8")
+    (folder / "spaces.txt").write_text("공백 기사\n입력" + " " * 100_000 + "\n" + BODY, encoding="utf-8")
+    (folder / "quotes.txt").write_text("따옴표 기사\n" + "“열린 따옴표 " * 20_000, encoding="utf-8")
+    speech = "홍길동 부사장은 “좋다”고 말했다. 그는 " * 10_000
+    (folder / "speech.txt").write_text("발언 기사\n" + speech, encoding="utf-8")
+    for path in sorted(folder.iterdir()):
+        started = time.perf_counter()
+        report = empty.ingest([path])
+        took = time.perf_counter() - started
+        assert took < 60, (path.name, took)
+        assert report.counts["added"] == 1, (path.name, report.rejected)
+    long = next(a for a in empty.store.articles(empty.make_filter()) if a.title == "사천 문장 기사")
+    assert max(len(s) for p in long.paragraphs for s in p.sentences) <= 400
+    assert sum(len(s) for s in long.summary) <= 400
