@@ -21,11 +21,11 @@ from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sen
 
 __all__ = ["repeats", "select", "story_terms", "summarize_article", "summarize_sentences"]
 
-BUDGET = 260  # characters a summary aims to stay within (its first sentence alone may reach HARD_CAP)
+BUDGET = 300  # characters a summary aims to stay within (its first sentence alone may reach HARD_CAP)
 MAX_SENTENCES = 3
 COMPANY_SENTENCES = 2
 FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter ones below it
-MIN_RELATIVE = 0.5  # a sentence scoring under this share of the best one is not worth its room
+MIN_RELATIVE = 0.3  # a sentence scoring under this share of the best one is not worth its room
 
 
 @dataclass
