@@ -160,3 +160,11 @@ def test_a_four_thousand_sentence_article_cleans_and_splits_fast(rules):
     sentences = split_sentences(body)
     assert time.perf_counter() - started < BUDGET_SECONDS
     assert len(sentences) == 4000
+
+
+def test_a_byline_of_two_reporters_glued_after_a_heading_and_a_glued_photo_credit(rules):
+    body, cleaned = body_of(rules, f"실적 발표 앞두고 긴장[매일경제 홍길동 기자, 김철수 기자] {BODY}")
+    assert "기자" not in body and body.endswith(BODY)
+    assert [(r.reason, r.text) for r in cleaned.removed] == [("byline", "[매일경제 홍길동 기자, 김철수 기자]")]
+    body, _ = body_of(rules, f"사진제공=한빛웨딩 {BODY}")
+    assert body == BODY

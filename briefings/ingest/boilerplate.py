@@ -26,6 +26,8 @@ MAX_PEELS = 40  # cuts from one end of a line; a tail of boilerplate is a handfu
 _NAME = r"[가-힣]{2,4}"
 _NAMES = rf"{_NAME}(?:\s{{0,2}}[,·]\s{{0,2}}{_NAME}){{0,3}}"
 _ROLE = r"(?:인턴\s?기자|객원\s?기자|수습\s?기자|기자|특파원|에디터|논설위원|선임기자)"
+# 홍길동 기자   홍길동·김철수 기자   이민우 기자, 이진규 기자
+_BYLINES = rf"{_NAMES}\s{{0,3}}{_ROLE}(?:\s{{0,3}}[,·]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}){{0,3}}"
 _EMAIL = r"[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,4}"
 # What an outlet's name ends with; used only where a credit's shape already says "outlet here".
 _WIRES = r"(?:연합뉴스|뉴스1|뉴시스|NEWSIS|Yonhap|AFP|AP|EPA|Reuters|로이터|게티이미지|DB)"
@@ -74,7 +76,7 @@ _INLINE = re.compile(
     rf"|(?P<wireline>[(\[][가-힣A-Za-z·]{{1,12}}\s{{0,3}}=\s{{0,3}}[^()\[\]\n]{{1,25}}?[)\]]\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}=)"
     rf"|(?P<wirein>[(\[][가-힣A-Za-z0-9·]{{1,12}}\s{{0,3}}=\s{{0,3}}{_NAMES}\s{{0,3}}{_ROLE}\s{{0,3}}[)\]])"
     # [ 박상익 기자 ]  [아이뉴스24 민혜정 기자]: a bracket holding just a byline
-    rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s|]{{2,15}}\s{{0,3}}[|ㅣ]?\s{{0,3}}(?={_NAME}))?{_NAMES}\s{{0,3}}{_ROLE}"
+    rf"|(?P<inbyline>[\[【]\s{{0,3}}(?:[^\[\]()【】\s|]{{2,15}}\s{{0,3}}[|ㅣ]?\s{{0,3}}(?={_NAME}))?{_BYLINES}"
     rf"\s{{0,3}}[\]】])"
     # 홍길동 기자 hong@x.co.kr, or a bare address, between sentences (not "문의는 a@b.com으로")
     rf"|(?P<signed>(?:(?<![가-힣])(?:{_NAMES})\s{{0,3}}{_ROLE}\s{{0,3}}|(?<=[.!?”\"]\s)|(?<=[.!?”\"]))"
@@ -82,7 +84,7 @@ _INLINE = re.compile(
     # broadcast speaker labels: [앵커] [기자] <앵커>
     r"|(?P<speaker>[\[<](?:앵커|기자|리포트|앵커 멘트|기자 리포트)[\]>])"
     # 사진=네이버 제공, unbracketed between sentences
-    r"|(?P<bare_photo>(?<![가-힣A-Za-z])사진\s{0,2}[=:]\s{0,2}[가-힣A-Za-z0-9&]{1,12}(?:\s?제공)?)"
+    r"|(?P<bare_photo>(?<![가-힣A-Za-z])사진\s{0,2}(?:제공\s{0,2})?[=:]\s{0,2}[가-힣A-Za-z0-9&]{1,12}(?:\s?제공)?)"
     # ⓒ 대우조선지회 after a photo
     r"|(?P<copy_credit>[ⓒ©]\s{0,3}[^\s(\[]{1,15})"
     # 2019.11.3/뉴스1   /연합뉴스

@@ -224,6 +224,39 @@ def company_overlap(cases: list[tuple[int, str, Article]], old: ModuleType | Non
     return out
 
 
+# What must never be in a stored summary, checked independently of the product's own cleaning rules.
+_BOILERPLATE = {
+    "e-mail": re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,20}"),
+    "byline": re.compile(r"[가-힣]{2,4}\s?(?:기자|특파원)\s?(?:=|\]|】|\))"
+                         r"|[\[【(][^\]】)]{0,20}(?:기자|특파원)[\]】)]"),
+    "caption": re.compile(r"[\[(【]\s?(?:사진|그래픽|자료|영상)\s?[=:]|사진\s?제공\s?[=:]?"
+                          r"|/(?:연합뉴스|뉴시스|뉴스1)\b"),
+    "copyright": re.compile(r"ⓒ|©|무단\s?전재|재배포\s?금지|저작권자"),
+    "promo": re.compile(r"^\s?[▶☞■]"),
+}
+
+
+def corpus_summaries(ctx: EvalContext) -> dict:
+    """Every stored summary of the dev corpus (as ingest made it): length, and boilerplate by kind;
+    against the first three sentences of the raw body (what a summary without cleaning would show)."""
+    out: dict[str, dict] = {}
+    raw_lead = {n: split_stable(row["body"])[:3] for n, row in ctx.dev_rows.items()}
+    systems = {"briefings": {n: list(b.article.summary) for n, b in ctx.dev_built.items() if b.article},
+               "raw lead-3": {n: raw_lead[n] for n, b in ctx.dev_built.items() if b.article}}
+    for name, summaries in systems.items():
+        kinds = {kind: 0 for kind in _BOILERPLATE}
+        over = longest = 0
+        for sentences in summaries.values():
+            text = " ".join(sentences)
+            longest = max(longest, len(text))
+            over += len(text) > 400
+            for kind, pattern in _BOILERPLATE.items():
+                kinds[kind] += any(pattern.search(sentence) for sentence in sentences)
+        out[name] = {"summaries": len(summaries), "over_400": over, "longest": longest, **kinds,
+                     "with_boilerplate": sum(kinds.values())}
+    return out
+
+
 def print_table(title: str, figures: dict) -> None:
     for half in ("tuning", "held_out"):
         rows = figures.get(half, {})
@@ -258,6 +291,11 @@ def run(ctx: EvalContext) -> dict:
         result["news"] = evaluate_news(cases, old, fresh=fresh)
         print_table("news (tuning: summaries.jsonl; held_out: summaries_fresh.jsonl, labelled blind)"
                     if fresh else "news (labelled dev lines)", result["news"])
+        result["corpus"] = corpus_summaries(ctx)
+        print("stored summaries of the whole dev corpus (summaries with each kind of boilerplate)")
+        for name, c in result["corpus"].items():
+            print(f"  {name:<12} n={c['summaries']}  over 400: {c['over_400']}  longest: {c['longest']}  "
+                  + "  ".join(f"{kind}: {c[kind]}" for kind in _BOILERPLATE))
         result["news_companies"] = company_overlap(cases, old)
         for name, c in result["news_companies"].items():
             print(f"per-company summaries, {name}: {c['identical_pairs']}/{c['company_pairs']} company pairs "
