@@ -245,15 +245,17 @@ def corpus_summaries(ctx: EvalContext) -> dict:
                "raw lead-3": {n: raw_lead[n] for n, b in ctx.dev_built.items() if b.article}}
     for name, summaries in systems.items():
         kinds = {kind: 0 for kind in _BOILERPLATE}
-        over = longest = 0
+        over = longest = dirty = 0
         for sentences in summaries.values():
             text = " ".join(sentences)
             longest = max(longest, len(text))
             over += len(text) > 400
-            for kind, pattern in _BOILERPLATE.items():
-                kinds[kind] += any(pattern.search(sentence) for sentence in sentences)
+            found = {kind for kind, pattern in _BOILERPLATE.items() if any(map(pattern.search, sentences))}
+            for kind in found:
+                kinds[kind] += 1
+            dirty += bool(found)
         out[name] = {"summaries": len(summaries), "over_400": over, "longest": longest, **kinds,
-                     "with_boilerplate": sum(kinds.values())}
+                     "with_boilerplate": dirty}
     return out
 
 
@@ -295,7 +297,7 @@ def run(ctx: EvalContext) -> dict:
         print("stored summaries of the whole dev corpus (summaries with each kind of boilerplate)")
         for name, c in result["corpus"].items():
             print(f"  {name:<12} n={c['summaries']}  over 400: {c['over_400']}  longest: {c['longest']}  "
-                  + "  ".join(f"{kind}: {c[kind]}" for kind in _BOILERPLATE))
+                  f"with boilerplate: {c['with_boilerplate']} (" + ", ".join(f"{k} {c[k]}" for k in _BOILERPLATE) + ")")
         result["news_companies"] = company_overlap(cases, old)
         for name, c in result["news_companies"].items():
             print(f"per-company summaries, {name}: {c['identical_pairs']}/{c['company_pairs']} company pairs "
