@@ -25,7 +25,7 @@ BUDGET = 300  # characters a summary aims to stay within (its first sentence alo
 MAX_SENTENCES = 3
 COMPANY_SENTENCES = 2
 FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter ones below it
-MIN_RELATIVE = 0.3  # a sentence scoring under this share of the best one is not worth its room
+MIN_RELATIVE = 0.2  # a sentence scoring under this share of the best one is not worth its room
 
 
 @dataclass
