@@ -136,3 +136,36 @@ def test_digest_cli_json_payloads(seeded_db, capsys):
                  "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "| **KT** |" in out and "SK텔레콤" in out and "LG유플러스" in out
+
+
+def _story_digest(title: str, summary: list[str], url: str | None = "https://news.example/a?b=1"):
+    from briefings.digest.model import Digest, Section, Story
+    story = Story("id0001", title, summary, ["매체"], ["id0001"], "2026-11-20", ["KT"], ["AI·디지털 전환"], url)
+    return Digest("테마 ai_dx 브리핑", "all", "ko", [Section("ai_dx", "AI·디지털 전환 (ai_dx)", [story], [], 1)],
+                  notes=["테마 ai_dx · snake_case_name 2*3=6"])
+
+
+def test_slack_fallback_keeps_underscores_and_stars_of_the_text_and_drops_only_our_markup():
+    from briefings.formats import render
+    from briefings.templating import TemplateSet
+    [message] = render(_story_digest("ai_dx 전략 발표", ["KT는 ai_dx 조직을 만들었다."]), "slack", TemplateSet())
+    text = message["text"]
+    assert "ai_dx" in text and "snake_case_name 2*3=6" in text
+    assert "*ai_dx 전략 발표*" not in text and "<https://" not in text  # bold and link markup gone
+    header = message["blocks"][0]["text"]["text"]
+    assert "ai_dx" in header
+
+
+def test_discord_story_links_render_in_field_values_and_a_cut_never_splits_markup():
+    from briefings.formats import render
+    from briefings.templating import TemplateSet
+    long_title = "긴 제목 " * 60  # ~300 characters: over a field name's 256
+    long_summary = ["**굵게** [가짜](http://evil.example) " * 40, "둘째 문장이다."]
+    [message] = render(_story_digest(long_title, long_summary), "discord", TemplateSet())
+    [field] = [f for e in message["embeds"] for f in e.get("fields", [])]
+    assert field["name"] == "\u200b"  # links do not render in names; the story line lives in the value
+    value = field["value"]
+    assert len(value) <= 1024 and "](<https://news.example/a?b=1>)" in value
+    unescaped = re.sub(r"\\.", "", value)  # what is left once escaped characters are set aside
+    assert unescaped.count("**") % 2 == 0 and unescaped.count("[") == unescaped.count("]")
+    assert "evil.example)" not in unescaped  # the article's own markdown stays inert

@@ -32,7 +32,16 @@ def truncate(text: str, limit: int, mark: str = TRUNCATION_MARK) -> str:
     return cut.rstrip() + mark
 
 
+# Markup pairs our own templates add: *bold*, _italic_, ~strike~, `code`, and Slack's <url|text>.
+# A delimiter counts only at a word's edge, so `ai_dx` or `2*3` in the text stay as they are.
+_PAIRS = re.compile(r"(?<![\w*_~`])([*_~])(?=\S)([^\n]*?\S)\1(?![\w*_~`])|`([^`\n]+)`")
+_SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)\|([^>]*)>")
+
+
 def plain(text: str) -> str:
-    """Strip the markup our own templates add, for plain-text fallbacks."""
-    return re.sub(r"[*_`]", "", text)
+    """The text without the markup our own templates add, for plain-text fallbacks and headers."""
+    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
+    for _ in range(3):  # nested pairs (*_x_*) unwrap one level per pass
+        text = _PAIRS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
+    return text
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefings.digest.model import Digest
 from briefings.formats._grid import grid_rows
-from briefings.formats._safety import clean_text, defuse_mentions, truncate
+from briefings.formats._safety import TRUNCATION_MARK, clean_text, defuse_mentions, truncate
 from briefings.templating import Markup
 
 NAME = "discord"
@@ -40,14 +40,25 @@ def embed_size(embed: dict[str, Any]) -> int:
     return size
 
 
+def _field_value(line: str, summary: list[str]) -> str:
+    """The story's line (a masked link renders in a value, not in a field name) and as much of its
+    summary as fits; text is cut before it is escaped, so a cut never leaves half a markup pair."""
+    value = truncate(line, MAX_FIELD_VALUE) if len(line) > MAX_FIELD_VALUE else line
+    for sentence in summary:
+        room = MAX_FIELD_VALUE - len(value) - 1
+        if room <= len(TRUNCATION_MARK) + 10:
+            break
+        piece = escape(sentence)
+        if len(piece) > room:
+            raw = truncate(sentence, room // 2)  # escaping at most doubles the length
+            piece = escape(raw.removesuffix(TRUNCATION_MARK)) + TRUNCATION_MARK
+        value += "\n" + piece
+    return value
+
+
 def _fields(section) -> list[dict[str, Any]]:
-    fields = []
-    for story in section.stories[:MAX_FIELDS]:
-        first, *rest = story.line.splitlines()
-        value = "\n".join([*rest, *(escape(s) for s in story.summary)]) or "\u200b"
-        fields.append({"name": truncate(first, MAX_FIELD_NAME), "value": truncate(value, MAX_FIELD_VALUE),
-                       "inline": False})
-    return fields
+    return [{"name": "\u200b", "value": _field_value(story.line.replace("\n", " "), list(story.summary)),
+             "inline": False} for story in section.stories[:MAX_FIELDS]]
 
 
 def embeds_for(digest: Digest) -> list[dict[str, Any]]:
