@@ -81,10 +81,23 @@ class BriefingsClient(discord.Client):
                          allowed_mentions=discord.AllowedMentions.none(), **options)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
+        self.tree.error(self._on_tree_error)
         # discord.py lets an exception in one gateway event's parser end the whole connection.
         parsers = self._connection.parsers
         for event, parse in list(parsers.items()):
             parsers[event] = _skip_unparsable(event, parse)
+
+    async def _on_tree_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """A request the command tree cannot take (an outdated client missing an option, a value that
+        does not convert) gets a private answer saying so, not silence and a traceback."""
+        log.warning("discord: a /briefing request was refused before it ran: %s", error)
+        text = ("명령을 처리할 수 없습니다. 디스코드 앱을 새로고침한 뒤 다시 시도하세요 / this command could not be "
+                f"read (your Discord client may be out of date; reload it and try again): {type(error).__name__}")
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
 
     async def setup_hook(self) -> None:  # after login, before the gateway: REST works from here on
         await self.adapter.sync_commands()
@@ -138,6 +151,9 @@ class DiscordAdapter:
                      named: dict[str, object]) -> None:
         try:
             await self._answer(interaction, name, positional, named)
+        except discord.NotFound as exc:  # the interaction token expired: nobody can be answered
+            log.warning("discord: /briefing %s could not be answered, the interaction has expired (%s); "
+                        "the answer is dropped", name, exc.text or exc.status)
         except Exception:
             log.exception("discord: /briefing %s failed", name)
             failed = {"content": INTERNAL_ERROR, "ephemeral": True}

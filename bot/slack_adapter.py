@@ -110,8 +110,13 @@ class SlackAdapter:
             cut = len(payloads) - MAX_RESPONSES + 1
             payloads = [*payloads[:MAX_RESPONSES - 1],
                         {"text": f"… (잘림 / truncated: {cut} more message(s); narrow the command)"}]
-        for payload in payloads:
-            await respond(response_type=response_type, **slack_message(payload))
+        for n, payload in enumerate(payloads):
+            sent = await respond(response_type=response_type, **slack_message(payload))
+            if sent is not None and sent.status_code != 200:  # e.g. an expired response_url
+                log.warning("slack: the answer to %r was lost: response_url answered %s %s (message %d of %d)",
+                            (command.get("text") or "")[:80], sent.status_code, (sent.body or "")[:80], n + 1,
+                            len(payloads))
+                return
 
     # -- outbound --------------------------------------------------------------------------
     @staticmethod

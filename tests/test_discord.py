@@ -260,3 +260,23 @@ async def test_a_network_failure_at_start_is_retried_with_backoff(fake_discord, 
     finally:
         await adapter.close()
         await asyncio.wait_for(task, WAIT)
+
+
+async def test_a_stale_client_missing_a_required_option_gets_a_private_answer(bot, fake_discord, caplog):
+    await fake_discord.push_command("brief")  # `company` is required; an outdated client may omit it
+    callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    assert "could not be read" in callback["data"]["content"]
+    assert "Traceback" not in caplog.text
+
+
+async def test_an_expired_interaction_is_logged_once_without_a_traceback_or_retry(bot, fake_discord, caplog):
+    fake_discord.expired_interactions = True
+    await fake_discord.push_command("help")
+    for _ in range(WAIT * 20):  # until the adapter has given up on the dead token (bounded)
+        if "interaction has expired" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    callbacks = [c for c in fake_discord.calls if c.path.endswith("/callback")]
+    assert "interaction has expired" in caplog.text and "Traceback" not in caplog.text
+    assert len(callbacks) == 1  # the dead token was not tried again

@@ -268,3 +268,14 @@ async def test_slack_escaped_and_ime_typed_commands_are_understood(http_bot, fak
         assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
         answer = reply_text(await asyncio.wait_for(fake_slack.responses.get(), WAIT))
         assert expected in answer and absent not in answer, (text, answer[:300])
+
+
+async def test_an_expired_response_url_is_logged_not_lost_silently(http_bot, fake_slack, caplog):
+    body = urllib.parse.urlencode(slash_command_form("help", fake_slack.response_url("expired-1")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    for _ in range(WAIT * 20):  # until the adapter has tried the dead URL (bounded)
+        if "was lost" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "the answer to 'help' was lost: response_url answered 404 expired_url" in caplog.text
+    assert len(fake_slack.calls_to("response_url")) == 1  # not hammered: one try, one log line

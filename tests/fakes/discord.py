@@ -102,6 +102,8 @@ class FakeDiscord(LocalServer):
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
         self._seq = itertools.count(1)
 
+    expired_interactions = False
+
     def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         app.router.add_get("/gateway", self._gateway)
@@ -162,6 +164,8 @@ class FakeDiscord(LocalServer):
             case "GET", ["applications", _, "commands"]:
                 return self._json(self.commands)
             case "POST", ["interactions", _, _, "callback"]:
+                if self.expired_interactions:  # answered after Discord's 3 s / 15 min: the token is dead
+                    return self._json({"message": "Unknown interaction", "code": 10062}, 404)
                 self.callbacks.put_nowait({"kind": "callback", **body})
                 return self._json({"interaction": {"id": parts[1], "type": 2}})
             case "PATCH", ["webhooks", _, _, "messages", "@original"]:

@@ -126,6 +126,9 @@ class FakeSlack(LocalServer):
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.calls.append(Call("response_url", body))
+        if request.match_info["id"].startswith("expired"):  # past 30 minutes or 5 uses, as Slack says it
+            self.calls[-1].status = 404
+            return web.Response(status=404, text="expired_url")
         self.responses.put_nowait(body)
         return web.Response(text="ok")
 
