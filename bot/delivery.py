@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.rendering import render_off_loop
@@ -104,7 +105,10 @@ class Deliverer:
         status = archive.store.begin_delivery(key, slot, self.clock())
         if status == "done":
             return status, None, {}
-        digest = archive.compose_digest(channel.digest, last_delivery=archive.store.last_delivered(key))
+        # Composed as of the slot, in the channel's timezone: "today" is the channel's today, and a
+        # digest recomposed after a restart holds the same articles as the parts already posted.
+        digest = archive.compose_digest(channel.digest, last_delivery=archive.store.last_delivered(key),
+                                        as_of=slot.astimezone(ZoneInfo(channel.timezone)))
         return status, digest, archive.store.delivered_parts(key, slot)
 
     async def deliver(self, channel: ChannelSpec, slot: datetime, poster_platform: str | None = None) -> int:

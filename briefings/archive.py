@@ -161,8 +161,11 @@ class Archive:
         return spec.model_copy(update={"companies": self.resolve_companies(spec.companies),
                                        "themes": self.resolve_themes(spec.themes)})
 
-    def compose_digest(self, spec: DigestSpec, last_delivery: datetime | None = None) -> Digest:
-        return Composer(self.store, self.taxonomy).compose(self.check_spec(spec), self.clock(), last_delivery)
+    def compose_digest(self, spec: DigestSpec, last_delivery: datetime | None = None,
+                       as_of: datetime | None = None) -> Digest:
+        """A digest now, or, with `as_of` (a channel's slot in its timezone), as the archive stood then."""
+        now = as_of or self.clock()
+        return Composer(self.store, self.taxonomy).compose(self.check_spec(spec), now, last_delivery, as_of)
 
     def render_digest(self, digest: Digest, fmt: str, templates: TemplateSet | None = None,
                       thread: bool = False) -> list[dict[str, Any]]:

@@ -139,13 +139,17 @@ class Composer:
     def _articles(self, spec: DigestSpec, period: Period) -> list[Article]:
         companies = [self.taxonomy.resolve_company(c) or c for c in spec.companies]
         themes = [self.taxonomy.resolve_theme(t) or t for t in spec.themes]
-        found = self.store.articles(ArticleFilter(since=period.start, until=period.end), MAX_ARTICLES)
+        since, until = period.date_bounds()
+        found = self.store.articles(ArticleFilter(since=since, until=until,
+                                                  ingested_after=period.ingested_after,
+                                                  ingested_until=period.ingested_until), MAX_ARTICLES)
         return [a for a in found if _wanted(a, spec, companies, themes)]
 
-    def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None) -> Digest:
+    def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None,
+                as_of: datetime | None = None) -> Digest:
         lang = spec.language
         labels = LABELS[lang]
-        period = resolve_window(spec.window, now, last_delivery)
+        period = resolve_window(spec.window, now, last_delivery, as_of=as_of)
         period_label = labels["all"] if period.start is None and period.end is None else period.label()
         articles = self._articles(spec, period)
         title = spec.title or labels[spec.group]

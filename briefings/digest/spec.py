@@ -19,11 +19,20 @@ class Period:
 
     start: date | None
     end: date | None
+    ingested_after: datetime | None = None  # since-last: articles archived after the last delivery...
+    ingested_until: datetime | None = None  # ...and, for a scheduled digest, up to its slot
 
     def label(self) -> str:
         if self.start is None and self.end is None:
             return "all dates"
         return f"{self.start or '…'} – {self.end or '…'}"
+
+    def date_bounds(self) -> tuple[date | None, date | None]:
+        """The publication dates to read: a since-last window is decided by ingestion time, so its dates
+        only keep out old news archived late (a backfill), up to SINCE_LAST_MAX_AGE_DAYS back."""
+        if self.ingested_after is not None and self.end is not None:
+            return self.end - timedelta(days=SINCE_LAST_MAX_AGE_DAYS), self.end
+        return self.start, self.end
 
     def previous(self) -> Period | None:
         if self.start is None or self.end is None:
@@ -45,18 +54,29 @@ def parse_window(text: str) -> str:
     raise ValueError(f"unknown window {value!r}: use all, since-last, 7d, 'last 7 days' or YYYY-MM-DD..YYYY-MM-DD")
 
 
-def resolve_window(window: str, now: datetime, last_delivery: datetime | None, fallback_days: int = 1) -> Period:
+SINCE_LAST_MAX_AGE_DAYS = 7  # a since-last digest never shows news older than this (e.g. a backfill)
+
+
+def resolve_window(window: str, now: datetime, last_delivery: datetime | None, fallback_days: int = 1,
+                   as_of: datetime | None = None) -> Period:
+    """The window's dates in `now`'s timezone (the channel's, for a channel's digest).
+
+    `since-last` is bounded by ingestion time, not by date: an article belongs to the first digest
+    composed after it was archived, so consecutive digests neither overlap nor leave a gap. `as_of`
+    (a scheduled slot) bounds what any window sees, so a digest recomposed after a restart is the same.
+    """
+    until = as_of
     if window == "all":
-        return Period(None, None)
+        return Period(None, None, None, until)
     today = now.date()
     if window == "since-last":
-        start = last_delivery.date() if last_delivery else today - timedelta(days=fallback_days)
-        return Period(start, today)
+        after = last_delivery or now - timedelta(days=fallback_days)
+        return Period(after.astimezone(now.tzinfo).date(), today, after, until)
     if m := _LAST_N.match(window):
-        return Period(today - timedelta(days=int(m[1]) - 1), today)
+        return Period(today - timedelta(days=int(m[1]) - 1), today, None, until)
     m = _RANGE.match(window)
     assert m, window  # validated at load
-    return Period(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+    return Period(date.fromisoformat(m[1]), date.fromisoformat(m[2]), None, until)
 
 
 class DigestSpec(BaseModel):

@@ -15,6 +15,8 @@ class ArticleFilter:
     themes: tuple[str, ...] = ()
     since: date | None = None  # inclusive; undated articles never match a date bound
     until: date | None = None  # inclusive
+    ingested_after: datetime | None = None  # exclusive: what a since-last digest already covered
+    ingested_until: datetime | None = None  # inclusive: a scheduled digest sees the archive as at its slot
 
 
 @dataclass(frozen=True)

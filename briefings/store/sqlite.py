@@ -173,6 +173,12 @@ class SqliteStore(SqliteLedger):
             clauses.append(f"EXISTS (SELECT 1 FROM article_themes t WHERE t.theme_id = ?"
                            f" AND t.article_key = {key_column})")
             params.append(theme)
+        # Ingestion times carry their offset; julianday() compares them as instants.
+        for bound, op in ((flt.ingested_after, ">"), (flt.ingested_until, "<=")):
+            if bound is not None:
+                clauses.append(f"EXISTS (SELECT 1 FROM articles i WHERE i.key = {key_column}"
+                               f" AND julianday(i.ingested_at) {op} julianday(?))")
+                params.append(bound.isoformat(timespec="seconds"))
         return " AND ".join(clauses), params
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
