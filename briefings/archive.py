@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,13 +17,12 @@ from briefings.formats import render
 from briefings.ingest.build import ArticleBuilder
 from briefings.ingest.pipeline import Ingestor, IngestReport
 from briefings.models import Article
+from briefings.periods import EXAMPLES, relative_days
 from briefings.search import parse_query, reindex
 from briefings.settings import Settings, config_dir, load_settings
 from briefings.store import ArticleFilter, SearchPage, open_store
 from briefings.store.base import ArchiveStore
 from briefings.templating import TemplateSet
-
-_RELATIVE = re.compile(r"^(\d{1,4})\s*(d|w|m|y|일|주|개월|년)$", re.IGNORECASE)
 
 
 class QueryError(BriefingsError):
@@ -34,9 +32,7 @@ class QueryError(BriefingsError):
 def parse_date_bound(text: str, *, end: bool, today: date) -> date:
     """'2021-01-04', '2021-01', '2021', or relative '7d', '2w', '3m', '1y' (also 7일, 2주)."""
     text = text.strip()
-    if m := _RELATIVE.match(text):
-        n, unit = int(m[1]), m[2].lower()
-        days = {"d": 1, "일": 1, "w": 7, "주": 7, "m": 30, "개월": 30, "y": 365, "년": 365}[unit] * n
+    if (days := relative_days(text)) is not None:
         if days > (today - date.min).days:  # "9999y" reaches before year 1
             raise QueryError(f"{text!r} reaches back before the calendar starts: use a shorter period")
         return today - timedelta(days=days)
@@ -54,7 +50,7 @@ def parse_date_bound(text: str, *, end: bool, today: date) -> date:
             return date(nums[0], 12, 31) if end else date(nums[0], 1, 1)
     except ValueError:
         pass
-    raise QueryError(f"cannot read the date {text!r}: use YYYY-MM-DD, YYYY-MM, YYYY or 7d/2w/3m/1y")
+    raise QueryError(f"cannot read the date {text!r}: use YYYY-MM-DD, YYYY-MM, YYYY or a length: {EXAMPLES}")
 
 
 @dataclass

@@ -180,7 +180,7 @@ class Commands:
         return Reply(archive.compose_digest(spec))
 
     def cmd_grid(self, positional: list[str], named: dict[str, str]) -> Reply:
-        period = named.get("period") or (positional[0] if positional else "all")
+        period = named.get("period") or " ".join(positional) or "all"
         spec = DigestSpec(group="grid", window=period, language=self.lang, max_stories=2)
         return Reply(self.ctx.archive.compose_digest(spec))
 

@@ -107,3 +107,17 @@ def test_any_unicode_command_gets_an_answer_and_never_raises(commands, text):
     parse_text(normalize_input(text))
     reply = commands.run_text(text)
     assert reply.digest.title
+
+
+@pytest.mark.parametrize(("a", "b"), [("grid 2w", "grid 14d"), ("grid 2주", "grid last 14 days"),
+                                      ("grid 1m", "grid 30일")])
+def test_one_period_grammar_for_every_command(commands, a, b):
+    first, second = commands.run_text(a), commands.run_text(b)
+    assert not first.error and not second.error, text_of(first)
+    assert first.digest.period == second.digest.period
+    assert not commands.run_text("news 고객 since=2w").error and not commands.run_text("news 고객 since=14일").error
+
+
+def test_a_bad_period_names_the_grammar(commands):
+    reply = commands.run_text("grid fortnight")
+    assert reply.error and "2w" in text_of(reply)

@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_LAST_N = re.compile(r"^(?:last\s+)?(\d{1,4})\s*(?:d|days?|일)$", re.IGNORECASE)
+from briefings.periods import EXAMPLES, relative_days
+
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
 
@@ -44,14 +45,15 @@ class Period:
 def parse_window(text: str) -> str:
     """Validate a window: 'all', 'since-last', '7d'/'last 7 days', or 'YYYY-MM-DD..YYYY-MM-DD'."""
     value = text.strip()
-    if value in ("all", "since-last") or _LAST_N.match(value):
+    if value in ("all", "since-last") or relative_days(value):
         return value
     if m := _RANGE.match(value):
         start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
         if end < start:
             raise ValueError(f"window ends before it starts: {value!r}")
         return value
-    raise ValueError(f"unknown window {value!r}: use all, since-last, 7d, 'last 7 days' or YYYY-MM-DD..YYYY-MM-DD")
+    raise ValueError(f"unknown window {value!r}: use all, since-last, a length such as {EXAMPLES}, "
+                     "or YYYY-MM-DD..YYYY-MM-DD")
 
 
 SINCE_LAST_MAX_AGE_DAYS = 7  # a since-last digest never shows news older than this (e.g. a backfill)
@@ -72,8 +74,8 @@ def resolve_window(window: str, now: datetime, last_delivery: datetime | None, f
     if window == "since-last":
         after = last_delivery or now - timedelta(days=fallback_days)
         return Period(after.astimezone(now.tzinfo).date(), today, after, until)
-    if m := _LAST_N.match(window):
-        return Period(today - timedelta(days=int(m[1]) - 1), today, None, until)
+    if days := relative_days(window):
+        return Period(today - timedelta(days=days - 1), today, None, until)
     m = _RANGE.match(window)
     assert m, window  # validated at load
     return Period(date.fromisoformat(m[1]), date.fromisoformat(m[2]), None, until)
