@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -105,6 +106,7 @@ class BriefingsClient(discord.Client):
 
 
 RECONNECT_FIRST, RECONNECT_MAX = 1.0, 300.0  # seconds
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
 
 class DiscordAdapter:
@@ -118,7 +120,9 @@ class DiscordAdapter:
         self.commands = commands
         self.templates = TemplateSet()
         self.endpoints = Endpoints(creds)
-        self.client = BriefingsClient(self, guild_ready_timeout=guild_ready_timeout)
+        # slack_sdk reads HTTPS_PROXY itself; discord.py is given it, for its REST calls and its gateway.
+        proxy = next((os.environ[k] for k in PROXY_VARIABLES if os.environ.get(k)), None)
+        self.client = BriefingsClient(self, guild_ready_timeout=guild_ready_timeout, proxy=proxy)
         taxonomy = commands.ctx.archive.taxonomy  # immutable configuration, safe to read on this thread
         self.client.tree.add_command(briefing_group(self, taxonomy, [c.name for c in config.channels]))
         self.logged_in = asyncio.Event()

@@ -280,3 +280,13 @@ async def test_an_expired_interaction_is_logged_once_without_a_traceback_or_retr
     callbacks = [c for c in fake_discord.calls if c.path.endswith("/callback")]
     assert "interaction has expired" in caplog.text and "Traceback" not in caplog.text
     assert len(callbacks) == 1  # the dead token was not tried again
+
+
+def test_a_proxy_in_the_environment_is_used_by_discord_too(monkeypatch, archive_worker, channels):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    commands = archive_worker.call_sync(lambda a: Commands(CommandContext(a)))
+    adapter = DiscordAdapter(Credentials(discord_token=TOKEN), archive_worker, commands, channels)
+    try:
+        assert adapter.client.http.proxy == "http://127.0.0.1:3128"
+    finally:
+        adapter.endpoints.restore()
