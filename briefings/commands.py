@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from briefings.archive import Archive, QueryError
+from briefings.command_specs import BY_NAME, PUBLIC_COMMANDS, SPECS
 from briefings.digest.compose import rule_verdict, story_from
 from briefings.digest.model import Digest, Section
 from briefings.digest.spec import DigestSpec
@@ -21,22 +22,7 @@ from briefings.textinput import normalize_input
 
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
-HELP = {
-    "brief": ("brief COMPANY [THEME]", "brief KT · brief SKT ai_dx",
-              "회사의 최신 브리핑 / latest briefing for a company"),
-    "news": ("news QUERY [company] [theme] [since] [page]", "news 고객 KT · news \"5G 요금제\" since=30d",
-             "아카이브 검색 (최신순) / search the archive, newest first"),
-    "theme": ("theme THEME [company]", "theme esg · theme 고객 중심 LGU+",
-              "테마별 기업 비교 / a theme across companies"),
-    "grid": ("grid [period]", "grid · grid 30d", "기업 × 테마 현황과 증감 / company × theme grid with change"),
-    "quotes": ("quotes COMPANY|PERSON", "quotes KT · quotes 박정호", "누가 무엇을 말했나 / who said what"),
-    "why": ("why ARTICLE", "why b2731e1b", "태그와 다이제스트 규칙의 근거 / why an article is tagged so"),
-    "digest": ("digest [CHANNEL]", "digest · digest daily-kr", "채널 다이제스트 미리보기 / preview a channel's digest"),
-    "help": ("help", "help", "명령 안내 / this help"),
-}
-COMMANDS = tuple(HELP)
-# Answers the whole channel sees; every other answer, and any error, goes to the caller only.
-PUBLIC_COMMANDS = frozenset({"brief", "theme", "grid"})
+COMMANDS = tuple(BY_NAME)  # defined once, with their parameters, in briefings.command_specs
 INTERNAL_ERROR = "내부 오류로 답하지 못했습니다 / internal error, see the bot's log"
 
 
@@ -108,7 +94,7 @@ class Commands:
         try:
             reply: Reply = handler(positional, named)
         except (QueryError, BriefingsError, ValueError) as exc:
-            usage = HELP[name][0]
+            usage = BY_NAME[name].usage
             return _note(f"{name}: 입력 오류 / bad input", [str(exc), f"사용법 / usage: {usage}"], self.lang,
                          error=True)
         reply.ephemeral = name not in PUBLIC_COMMANDS
@@ -116,7 +102,7 @@ class Commands:
 
     # -- the commands -------------------------------------------------------------------------
     def cmd_help(self, positional: list[str], named: dict[str, str]) -> Reply:
-        lines = [f"{usage} — {what}  (예/e.g. {example})" for usage, example, what in HELP.values()]
+        lines = [f"{spec.usage} — {spec.summary}  (예/e.g. {spec.example})" for spec in SPECS]
         return _note("briefings 명령 / commands", lines, self.lang)
 
     def _company(self, text: str) -> str:
