@@ -45,7 +45,11 @@ class Period:
 def parse_window(text: str) -> str:
     """Validate a window: 'all', 'since-last', '7d'/'last 7 days', or 'YYYY-MM-DD..YYYY-MM-DD'."""
     value = text.strip()
-    if value in ("all", "since-last") or relative_days(value):
+    if value in ("all", "since-last"):
+        return value
+    if days := relative_days(value):
+        if days > MAX_WINDOW_DAYS:
+            raise ValueError(f"window {value!r} is too long: at most {MAX_WINDOW_DAYS // 365} years")
         return value
     if m := _RANGE.match(value):
         start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
@@ -56,6 +60,7 @@ def parse_window(text: str) -> str:
                      "or YYYY-MM-DD..YYYY-MM-DD")
 
 
+MAX_WINDOW_DAYS = 100 * 365  # longer reaches before any news archive (and past the calendar's start)
 SINCE_LAST_MAX_AGE_DAYS = 7  # a since-last digest never shows news older than this (e.g. a backfill)
 
 
