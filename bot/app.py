@@ -85,7 +85,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         closers = []
         if creds.slack:
             from bot.slack_adapter import SlackAdapter
-            slack = SlackAdapter(creds, worker, commands)
+            slack = SlackAdapter(creds, worker, commands, allowed_teams=config.allowed("slack"))
             posters["slack"] = slack
             tasks.append(asyncio.create_task(slack.run(), name="slack"))
             closers.append(slack.close)

@@ -55,6 +55,11 @@ class ChannelConfig:
         self.folder = folder
         self.retry_seconds = retry_seconds
 
+    def allowed(self, platform: str) -> frozenset[str]:
+        """Slack workspaces or Discord servers named in channels.yaml; empty means any may ask."""
+        return frozenset(filter(None, (c.workspace if platform == "slack" else c.guild
+                                       for c in self.channels if c.platform == platform)))
+
     def templates_for(self, channel: ChannelSpec) -> TemplateSet:
         return TemplateSet(self.folder / channel.templates) if channel.templates else TemplateSet()
 

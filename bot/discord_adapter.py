@@ -30,7 +30,7 @@ from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.discord_commands import briefing_group
 from bot.rendering import render_off_loop
-from briefings.commands import INTERNAL_ERROR, PUBLIC_COMMANDS, Commands, Reply
+from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, PUBLIC_COMMANDS, Commands, Reply
 from briefings.templating import TemplateSet
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ class DiscordAdapter:
         self.logged_in = asyncio.Event()
         self._threads: set[int] = set()
         self._closing = False
+        self.allowed_guilds = config.allowed("discord")  # servers named in channels.yaml; empty: any
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # injected by tests
 
     # -- commands ----------------------------------------------------------------------------
@@ -153,6 +154,12 @@ class DiscordAdapter:
 
     async def answer(self, interaction: discord.Interaction, name: str, positional: list[str],
                      named: dict[str, object]) -> None:
+        if self.allowed_guilds and str(interaction.guild_id) not in self.allowed_guilds:
+            log.info("discord: a command from server %s, which channels.yaml does not name, was refused",
+                     interaction.guild_id)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.send_message(NOT_CONFIGURED, ephemeral=True)
+            return
         try:
             await self._answer(interaction, name, positional, named)
         except discord.NotFound as exc:  # the interaction token expired: nobody can be answered

@@ -27,7 +27,7 @@ from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
 from bot.rendering import render_off_loop
-from briefings.commands import INTERNAL_ERROR, Commands, Reply
+from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, Commands, Reply
 from briefings.templating import TemplateSet
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,9 @@ def slack_plain_text(text: str) -> str:
 class SlackAdapter:
     platform = "slack"
 
-    def __init__(self, creds: Credentials, worker: ArchiveWorker, commands: Commands):
+    def __init__(self, creds: Credentials, worker: ArchiveWorker, commands: Commands,
+                 allowed_teams: frozenset[str] = frozenset()):
+        self.allowed_teams = allowed_teams  # workspaces named in channels.yaml; empty: any
         self.creds = creds
         self.worker = worker
         self.commands = commands
@@ -99,6 +101,11 @@ class SlackAdapter:
 
     async def on_command(self, ack, command: dict[str, Any], respond) -> None:
         await ack()  # within Slack's 3 seconds; the answer follows through response_url
+        if self.allowed_teams and command.get("team_id") not in self.allowed_teams:
+            log.info("slack: a command from workspace %s, which channels.yaml does not name, was refused",
+                     command.get("team_id"))
+            await respond(text=NOT_CONFIGURED, response_type="ephemeral")
+            return
         try:
             reply, payloads = await self.answer(slack_plain_text(command.get("text") or ""))
         except Exception:

@@ -24,6 +24,8 @@ MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves bet
 PAGE_SIZE = 5
 COMMANDS = tuple(BY_NAME)  # defined once, with their parameters, in briefings.command_specs
 INTERNAL_ERROR = "내부 오류로 답하지 못했습니다 / internal error, see the bot's log"
+NOT_CONFIGURED = ("이 워크스페이스(서버)는 briefings 설정에 없어 답할 수 없습니다 / this workspace or server is not "
+                  "configured for briefings; ask its administrator to add it to channels.yaml")
 
 
 @dataclass

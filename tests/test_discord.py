@@ -290,3 +290,22 @@ def test_a_proxy_in_the_environment_is_used_by_discord_too(monkeypatch, archive_
         assert adapter.client.http.proxy == "http://127.0.0.1:3128"
     finally:
         adapter.endpoints.restore()
+
+
+async def test_a_server_not_named_in_channels_yaml_gets_a_polite_refusal(fake_discord, archive_worker, tmp_path):
+    other = write_channels(tmp_path, f"""  - name: elsewhere
+    platform: discord
+    guild: "1299999999999999999"
+    channel: "{DAILY}"
+    schedule: "30 8 * * *"
+    digest: {{group: company, window: all}}
+""")
+    adapter, task = await start_adapter(fake_discord, archive_worker, other)
+    try:
+        await fake_discord.push_command("brief", company="KT")  # from the fake's own server
+        callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+        assert "not configured for briefings" in callback["data"]["content"]
+        assert callback["data"]["flags"] & EPHEMERAL and "KT 브리핑" not in answer_text(callback)
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, WAIT)

@@ -279,3 +279,21 @@ async def test_an_expired_response_url_is_logged_not_lost_silently(http_bot, fak
         await asyncio.sleep(0.05)
     assert "the answer to 'help' was lost: response_url answered 404 expired_url" in caplog.text
     assert len(fake_slack.calls_to("response_url")) == 1  # not hammered: one try, one log line
+
+
+@pytest.mark.parametrize(("allowed", "refused"), [(frozenset({"T0OTHER"}), True), (frozenset({"T0FAKE"}), False)])
+async def test_a_workspace_not_named_in_channels_yaml_gets_a_polite_refusal(
+        fake_slack, archive_worker, channels, allowed, refused):
+    commands = await archive_worker.call(lambda a: Commands(CommandContext(a)))
+    adapter = SlackAdapter(http_creds(fake_slack), archive_worker, commands, allowed_teams=allowed)
+    task = asyncio.create_task(adapter.run())
+    await asyncio.wait_for(adapter.ready.wait(), WAIT)
+    try:
+        body = urllib.parse.urlencode(slash_command_form("brief KT", fake_slack.response_url("w1")))
+        assert (await send_command(adapter, body, signed_headers(body)))[0] == 200
+        answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+        assert ("not configured for briefings" in answer["text"]) == refused
+        assert ("KT 브리핑" in reply_text(answer)) != refused
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, WAIT)
