@@ -14,6 +14,7 @@ from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.adapters import PLATFORMS
 from bot.channels import load_channels
 from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
@@ -83,18 +84,12 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         posters: dict = {}
         tasks: list[asyncio.Task] = []
         closers = []
-        if creds.slack:
-            from bot.slack_adapter import SlackAdapter
-            slack = SlackAdapter(creds, worker, commands, allowed_teams=config.allowed("slack"))
-            posters["slack"] = slack
-            tasks.append(asyncio.create_task(slack.run(), name="slack"))
-            closers.append(slack.close)
-        if creds.discord:
-            from bot.discord_adapter import DiscordAdapter
-            discord = DiscordAdapter(creds, worker, commands, config)
-            posters["discord"] = discord
-            tasks.append(asyncio.create_task(discord.run(), name="discord"))
-            closers.append(discord.close)
+        for platform in PLATFORMS:  # every platform whose credentials are set, as peers
+            if platform.enabled(creds):
+                adapter = platform.create(creds, worker, commands, config)
+                posters[platform.name] = adapter
+                tasks.append(asyncio.create_task(adapter.run(), name=platform.name))
+                closers.append(adapter.close)
         console = None
         if force_console or not posters:
             console = ConsoleAdapter(worker, commands, stdout, stdin)

@@ -109,6 +109,11 @@ RECONNECT_FIRST, RECONNECT_MAX = 1.0, 300.0  # seconds
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
 
+def create(creds: Credentials, worker: ArchiveWorker, commands: Commands, config: ChannelConfig) -> DiscordAdapter:
+    """The registry's entry point (bot.adapters)."""
+    return DiscordAdapter(creds, worker, commands, config)
+
+
 class DiscordAdapter:
     platform = "discord"
     defer_after = 1.5  # seconds; Discord wants a first answer within 3

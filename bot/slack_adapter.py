@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels import ChannelSpec
+from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
@@ -69,6 +69,11 @@ def slack_plain_text(text: str) -> str:
             return (sigil + shown.lstrip(sigil)) if sigil else shown
         return sigil + target
     return _MARKUP.sub(label, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def create(creds: Credentials, worker: ArchiveWorker, commands: Commands, config: ChannelConfig) -> SlackAdapter:
+    """The registry's entry point (bot.adapters): the workspaces channels.yaml names come along."""
+    return SlackAdapter(creds, worker, commands, allowed_teams=config.allowed("slack"))
 
 
 class SlackAdapter:

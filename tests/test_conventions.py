@@ -83,3 +83,23 @@ def test_the_slack_manifest_matches_the_adapter():
     assert scopes == {"commands", "chat:write", "channels:history", "groups:history"}
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert len(manifest["display_information"]["name"]) <= 35 and len(command["description"]) <= 100
+
+
+def test_every_registered_platform_is_one_module_with_a_create_and_the_adapter_protocol():
+    import importlib
+    import inspect
+
+    from bot.adapters import PLATFORMS, ChatAdapter
+    from bot.console import ConsoleAdapter
+    required = {name for name, _ in inspect.getmembers(ChatAdapter, inspect.isfunction)}
+    assert {"run", "close", "post", "permanent", "retry_after"} <= required
+    classes = [ConsoleAdapter]
+    for platform in PLATFORMS:
+        module = importlib.import_module(platform.module)
+        create = getattr(module, platform.factory)
+        classes.append(inspect.signature(create).return_annotation)
+        classes[-1] = getattr(module, classes[-1]) if isinstance(classes[-1], str) else classes[-1]
+    for cls in classes:
+        missing = {name for name in required if not callable(getattr(cls, name, None))} - (
+            {"run", "close"} if cls is ConsoleAdapter else set())  # the console has its own loop
+        assert not missing, (cls.__name__, missing)
