@@ -18,6 +18,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     problems = check_config_paths(paths, folder)
     checked = ", ".join(map(str, paths)) if paths else str(folder)
+    if args.json:
+        import json
+        sys.stdout.write(json.dumps({"checked": checked, "ok": not problems, "problems": [
+            {"file": p.file, "line": p.line, "entry": p.entry, "message": p.message} for p in problems]},
+            ensure_ascii=False, indent=2) + "\n")
+        return 1 if problems else 0
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
     if problems:
@@ -46,6 +52,7 @@ def add_bot_commands(sub: argparse._SubParsersAction) -> None:
     p = core_cli.add_command(sub, "check-config", help="validate config folders or single YAML files "
                                                        "(default: the config folder)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a config folder or a file such as channels.yaml")
+    p.add_argument("--json", action="store_true", help="the problems as JSON (file, line, entry, message)")
     p.set_defaults(handler=cmd_check_config)
 
 

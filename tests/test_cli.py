@@ -110,3 +110,13 @@ def test_check_config_takes_single_files_and_folders(tmp_path, capsys):
     assert main(["check-config", str(other), str(tmp_path / "missing.yaml")]) == 1
     err = capsys.readouterr().err
     assert "not a briefings config file" in err and "no such file" in err
+
+
+def test_check_config_json(tmp_path, capsys):
+    bad = tmp_path / "channels.yaml"
+    bad.write_text('channels:\n  - name: x\n    platform: console\n    channel: t\n    schedule: "0 0 30 2 *"\n'
+                   '    digest: {group: company}\n', encoding="utf-8")
+    assert main(["--config", str(CONFIG), "check-config", str(bad), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["problems"][0]["file"] == str(bad) and report["problems"][0]["line"] == 5
+    assert main(["check-config", str(CONFIG), "--json"]) == 0 and json.loads(capsys.readouterr().out)["ok"]
