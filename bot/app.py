@@ -14,6 +14,7 @@ from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.actions import Actions
 from bot.adapters import PLATFORMS
 from bot.channels import load_channels
 from bot.config_check import check_config_dir
@@ -107,6 +108,19 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                     log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
             except Exception as exc:  # the ledger keeps what was posted; a restart in the grace window resumes
                 log.error("digest %s for %s failed: %r", channel.name, slot.isoformat(), exc)
+
+        async def post_now(name: str) -> int:
+            """An admin's `post NAME`: the digest as of this minute, through the same ledger (so a second
+            request within the minute posts nothing) and the same retries as a scheduled one."""
+            channel = config.by_name()[name]
+            slot = clock().astimezone(UTC).replace(second=0, microsecond=0)
+            if channel.platform in posters:
+                return await deliverer.deliver(channel, slot)
+            return await preview.deliver(channel, slot, poster_platform="console")
+
+        actions = Actions(post_now)
+        for poster in posters.values():
+            poster.actions = actions
 
         scheduler = build_scheduler(config, deliver, clock)
         scheduler.start()

@@ -40,8 +40,18 @@ class ChannelSpec(BaseModel):
         return (self.platform, self.workspace or self.guild, self.channel)
 
 
+class Admins(BaseModel):
+    """Who may run admin commands (`post`): Slack user or user-group ids; Discord user or role ids.
+    On Discord, members with the Manage Server permission are admins too."""
+
+    model_config = ConfigDict(extra="forbid")
+    slack: list[str] = []
+    discord: list[str] = []
+
+
 class ChannelsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    admins: Admins = Admins()
     misfire_grace_seconds: int = Field(default=900, ge=1, le=86400)
     delivery_retry_minutes: float = Field(default=30, ge=0, le=1440)  # how long a failing post is retried
     channels: list[dict] = []
@@ -49,7 +59,8 @@ class ChannelsFile(BaseModel):
 
 class ChannelConfig:
     def __init__(self, channels: list[ChannelSpec], misfire_grace_seconds: int, folder: Path,
-                 retry_seconds: float = 1800.0):
+                 retry_seconds: float = 1800.0, admins: Admins | None = None):
+        self.admins = admins or Admins()
         self.channels = channels
         self.misfire_grace_seconds = misfire_grace_seconds
         self.folder = folder
@@ -151,4 +162,5 @@ def load_channels(path: Path, taxonomy: Taxonomy) -> ChannelConfig:
         valid.append(spec)
     if problems:
         raise ConfigError(problems)
-    return ChannelConfig(valid, top.misfire_grace_seconds, path.parent, top.delivery_retry_minutes * 60)
+    return ChannelConfig(valid, top.misfire_grace_seconds, path.parent, top.delivery_retry_minutes * 60,
+                         top.admins)

@@ -11,6 +11,7 @@ import sys
 import threading
 from typing import Any, TextIO
 
+from bot.actions import Actions
 from bot.channels import ChannelSpec
 from bot.delivery import ArchiveWorker
 from bot.rendering import render_off_loop
@@ -28,6 +29,7 @@ class ConsoleAdapter:
         self.out = out
         self.inp = inp
         self.templates = TemplateSet()
+        self.actions = Actions()
 
     def write(self, text: str) -> None:
         self.out.write(text if text.endswith("\n") else text + "\n")
@@ -35,6 +37,7 @@ class ConsoleAdapter:
 
     async def answer(self, line: str) -> str:
         reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
+        reply = await self.actions.carry_out(reply, admin=True, who="console")  # the operator at the terminal
         return (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
 
     def _read_lines_in_background(self) -> asyncio.Queue[str]:

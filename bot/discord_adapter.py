@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.actions import Actions
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
@@ -134,6 +135,8 @@ class DiscordAdapter:
         self._threads: set[int] = set()
         self._closing = False
         self.allowed_guilds = config.allowed("discord")  # servers named in channels.yaml; empty: any
+        self.admins = frozenset(config.admins.discord)  # user or role ids; Manage Server counts too
+        self.actions = Actions()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # injected by tests
 
     # -- commands ----------------------------------------------------------------------------
@@ -191,6 +194,8 @@ class DiscordAdapter:
             deferred_public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not deferred_public, thinking=True)
             reply = await job
+        reply = await self.actions.carry_out(reply, admin=self._is_admin(interaction),
+                                             who=f"discord:{interaction.user.id}")
         payloads = [to_send_kwargs(p) for p in await render_off_loop(reply.digest, "discord", self.templates)]
         if not interaction.response.is_done():
             await interaction.response.send_message(**payloads.pop(0), ephemeral=reply.ephemeral)
@@ -200,6 +205,12 @@ class DiscordAdapter:
             await interaction.edit_original_response(**payloads.pop(0))
         for more in payloads:
             await interaction.followup.send(**more, ephemeral=reply.ephemeral)
+
+    def _is_admin(self, interaction: discord.Interaction) -> bool:
+        member = interaction.user
+        roles = {str(r.id) for r in getattr(member, "roles", [])}
+        manage = getattr(interaction.permissions, "manage_guild", False)
+        return bool(manage or str(member.id) in self.admins or roles & self.admins)
 
     # -- scheduled digests ---------------------------------------------------------------
     @staticmethod

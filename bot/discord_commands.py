@@ -100,6 +100,12 @@ def briefing_group(answerer: Answerer, taxonomy: Taxonomy, channel_names: list[s
     async def digest(interaction: discord.Interaction, channel: str | None = None) -> None:
         await answerer.answer(interaction, "digest", [channel] if channel else [], {})
 
+    @group.command(name="post", description=BY_NAME["post"].summary)
+    @app_commands.describe(**describe("post"))
+    @app_commands.autocomplete(channel=channel_choices)
+    async def post(interaction: discord.Interaction, channel: str) -> None:
+        await answerer.answer(interaction, "post", [channel], {})
+
     @group.command(name="help", description=BY_NAME["help"].summary)
     async def help_(interaction: discord.Interaction) -> None:
         await answerer.answer(interaction, "help", [], {})

@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions import Actions
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
@@ -73,15 +74,19 @@ def slack_plain_text(text: str) -> str:
 
 def create(creds: Credentials, worker: ArchiveWorker, commands: Commands, config: ChannelConfig) -> SlackAdapter:
     """The registry's entry point (bot.adapters): the workspaces channels.yaml names come along."""
-    return SlackAdapter(creds, worker, commands, allowed_teams=config.allowed("slack"))
+    return SlackAdapter(creds, worker, commands, allowed_teams=config.allowed("slack"),
+                        admins=tuple(config.admins.slack))
 
 
 class SlackAdapter:
     platform = "slack"
 
     def __init__(self, creds: Credentials, worker: ArchiveWorker, commands: Commands,
-                 allowed_teams: frozenset[str] = frozenset()):
+                 allowed_teams: frozenset[str] = frozenset(), admins: tuple[str, ...] = (),
+                 actions: Actions | None = None):
         self.allowed_teams = allowed_teams  # workspaces named in channels.yaml; empty: any
+        self.admins = admins  # Slack user (or user-group) ids allowed to run admin commands
+        self.actions = actions or Actions()
         self.creds = creds
         self.worker = worker
         self.commands = commands
@@ -100,8 +105,11 @@ class SlackAdapter:
         self.port: int | None = None  # the HTTP port actually bound (SLACK_PORT may be 0 in tests)
 
     # -- inbound ---------------------------------------------------------------------------
-    async def answer(self, text: str) -> tuple[Reply, list[dict[str, Any]]]:
+    async def answer(self, text: str, user: str = "", groups: frozenset[str] = frozenset()
+                     ) -> tuple[Reply, list[dict[str, Any]]]:
         reply: Reply = await self.worker.call(lambda _archive: self.commands.run_text(text))
+        admins = set(self.admins)
+        reply = await self.actions.carry_out(reply, admin=user in admins or bool(groups & admins), who=f"slack:{user}")
         return reply, await render_off_loop(reply.digest, "slack", self.templates)
 
     async def on_command(self, ack, command: dict[str, Any], respond) -> None:
@@ -112,7 +120,8 @@ class SlackAdapter:
             await respond(text=NOT_CONFIGURED, response_type="ephemeral")
             return
         try:
-            reply, payloads = await self.answer(slack_plain_text(command.get("text") or ""))
+            reply, payloads = await self.answer(slack_plain_text(command.get("text") or ""),
+                                                str(command.get("user_id") or ""))
         except Exception:
             log.exception("slash command %r failed", (command.get("text") or "")[:80])
             await respond(text=INTERNAL_ERROR, response_type="ephemeral")

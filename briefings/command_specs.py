@@ -35,6 +35,7 @@ class CommandSpec:
     example: str
     params: tuple[Param, ...] = ()
     public: bool = False  # answered to the whole channel; otherwise (and on any error) to the caller only
+    admin: bool = False  # changes state or posts on demand: only for the admins named in channels.yaml
 
     @property
     def usage(self) -> str:
@@ -67,6 +68,9 @@ SPECS: tuple[CommandSpec, ...] = (
                 (Param("article", "article", "기사 ID (앞 4자 이상) / article id (4+ characters)", required=True),)),
     CommandSpec("digest", "채널 다이제스트 미리보기 / preview a channel's digest", "digest · digest daily-kr",
                 (Param("channel", "channel", "channels.yaml 의 채널 이름 / a channel name from channels.yaml"),)),
+    CommandSpec("post", "채널 다이제스트 지금 발송 (관리자) / post a channel's digest now (admins)", "post daily-kr",
+                (Param("channel", "channel", "channels.yaml 의 채널 이름 / a channel name from channels.yaml",
+                       required=True),), admin=True),
     CommandSpec("help", "명령 안내 / commands with examples", "help"),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -33,6 +33,7 @@ class Reply:
     digest: Digest
     ephemeral: bool = True
     error: bool = False
+    action: tuple[str, str] | None = None  # for the bot to carry out (("post", channel)), if the caller may
 
 
 @dataclass
@@ -217,6 +218,14 @@ class Commands:
         digest = self.ctx.archive.compose_digest(spec)
         digest.notes.append(self._delivery_line(name))
         return Reply(digest)
+
+    def cmd_post(self, positional: list[str], named: dict[str, str]) -> Reply:
+        """Asks the bot to post a channel's digest now; the core cannot post, and checks no rights."""
+        name = named.get("channel") or (positional[0] if positional else "")
+        if name not in self.ctx.channel_digests:
+            known = ", ".join(self.ctx.channel_digests) or "none configured"
+            raise QueryError(f"알 수 없는 채널 {name[:40]!r} (known: {known})")
+        return Reply(Digest(f"{name} 발송 요청 / post requested", "", self.lang, []), action=("post", name))
 
     def _delivery_line(self, channel: str) -> str:
         store = self.ctx.archive.store

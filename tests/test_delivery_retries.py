@@ -150,3 +150,17 @@ def test_digest_command_reports_a_failed_delivery(seeded_db, tmp_path):
         assert "FAILED" in text and "fatal_error" in text
     finally:
         archive.close()
+
+
+def test_post_now_at_the_console_posts_once_per_minute(seeded_db, tmp_path):
+    from bot.app import run_bot
+    from bot.credentials import Credentials
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    out = io.StringIO()
+    noon = lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # noqa: E731
+    code = asyncio.run(run_bot(str(CONFIG), str(db), creds=Credentials(), stdout=out, clock=noon,
+                               stdin=io.StringIO("post daily-seeds\npost daily-seeds\npost nowhere\nquit")))
+    text = out.getvalue()
+    assert code == 0 and text.count("[scheduled digest · daily-seeds]") == 1
+    assert "posted" in text and "already posted this minute" in text and "알 수 없는 채널" in text

@@ -15,6 +15,7 @@ from discord.http import Route
 from bot.credentials import Credentials
 from bot.delivery import Deliverer
 from bot.discord_adapter import DiscordAdapter, nonce_for
+from briefings.command_specs import BY_NAME
 from briefings.commands import CommandContext, Commands
 from tests.conftest import write_channels
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
@@ -159,7 +160,7 @@ async def test_commands_are_synced_only_when_they_changed(fake_discord, archive_
     puts = fake_discord.calls_to("PUT", "/applications/")
     assert len(puts) == 1 and [c["name"] for c in puts[0].body] == ["briefing"]
     subs = {o["name"]: o for o in puts[0].body[0]["options"]}
-    assert set(subs) == {"brief", "news", "theme", "grid", "quotes", "why", "digest", "help"}
+    assert set(subs) == set(BY_NAME)  # every command defined in briefings.command_specs
     company = next(o for o in subs["brief"]["options"] if o["name"] == "company")
     assert company["required"] and company["autocomplete"] and company["description"].startswith("회사")
     page = next(o for o in subs["news"]["options"] if o["name"] == "page")
@@ -309,3 +310,19 @@ async def test_a_server_not_named_in_channels_yaml_gets_a_polite_refusal(fake_di
     finally:
         await adapter.close()
         await asyncio.wait_for(task, WAIT)
+
+
+async def test_post_now_needs_manage_server_or_an_admin_role(bot, fake_discord, archive_worker, channels):
+    from bot.actions import Actions
+    slot = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    deliverer = Deliverer(archive_worker, channels, {"discord": bot}, lambda: slot)
+    bot.actions = Actions(lambda name: deliverer.deliver(channels.by_name()[name], slot))
+    fake_discord.member_permissions = "0"
+    await fake_discord.push_command("post", channel="kr-esg")
+    refused = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert "only admins" in answer_text(refused) and refused["data"]["flags"] & EPHEMERAL
+    assert ESG not in fake_discord.messages
+    fake_discord.member_permissions = str(1 << 5)  # Manage Server
+    await fake_discord.push_command("post", channel="kr-esg")
+    done = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    assert "posted" in answer_text(done) and fake_discord.messages[ESG]

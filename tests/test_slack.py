@@ -297,3 +297,19 @@ async def test_a_workspace_not_named_in_channels_yaml_gets_a_polite_refusal(
     finally:
         await adapter.close()
         await asyncio.wait_for(task, WAIT)
+
+
+async def test_post_now_is_for_admins_only(http_bot, fake_slack, archive_worker, channels):
+    from bot.actions import Actions
+    deliverer = Deliverer(archive_worker, channels, {"slack": http_bot}, lambda: SLOT)
+    http_bot.actions = Actions(lambda name: deliverer.deliver(channels.by_name()[name], SLOT))
+    body = urllib.parse.urlencode(slash_command_form("post kr-esg", fake_slack.response_url("p1")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    refused = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "only admins" in reply_text(refused) and refused["response_type"] == "ephemeral"
+    assert "C0ESG" not in fake_slack.messages
+    http_bot.admins = ("U0USER",)  # the fake's caller, named in channels.yaml `admins: {slack: [...]}`
+    body = urllib.parse.urlencode(slash_command_form("post kr-esg", fake_slack.response_url("p2")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    done = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "posted" in reply_text(done) and len(fake_slack.messages["C0ESG"]) >= 1

@@ -103,6 +103,7 @@ class FakeDiscord(LocalServer):
         self._seq = itertools.count(1)
 
     expired_interactions = False
+    member_permissions = "2147483647"  # every permission (Manage Server included); "0" for none
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
@@ -233,6 +234,7 @@ class FakeDiscord(LocalServer):
     async def push_command(self, sub: str, **options: Any) -> dict[str, Any]:
         await self.identified.wait()
         payload = interaction(2, sub, {k: v for k, v in options.items() if v is not None})
+        payload["member"]["permissions"] = self.member_permissions
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
