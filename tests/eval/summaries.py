@@ -40,8 +40,8 @@ OLD_COMMIT = "873781b"  # the summariser before issue 8: TextRank, fixed sentenc
 METRICS = ("rouge1", "rouge2", "rougeL")
 # News label sets in the order they were made: each later one was labelled blind to the product's
 # output. The summariser was tuned on the first two; the last is the held-out set.
-NEWS_TUNING = ("summaries", "summaries_fresh")
-NEWS_HELD_OUT = "summaries_fresh2"
+NEWS_TUNING = ("summaries", "summaries_fresh", "summaries_fresh2")
+NEWS_HELD_OUT = "summaries_fresh3"
 _STABLE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’'])\s+|(?<=[가-힣][.!?])(?=[가-힣A-Za-z\"“‘'\[(<▶])")
 
 
