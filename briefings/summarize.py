@@ -1,11 +1,11 @@
 """Extractive summaries whose length the product chooses: at most three body sentences, ~250 chars.
 
 Deterministic, no network, no model. Candidates are the first usable body sentences (bylines,
-e-mails, captions, copyright lines and promos are skipped by shape); they are scored by lead
-position, overlap with the title and a light centrality term (briefings.summary.score), then
-taken best first while they fit the character budget. A sentence over the hard cap is cut at a
-clause boundary with an ellipsis. Per company, the same scoring runs over the sentences that
-speak of that company. Measured against lead baselines by `make eval` (tests/eval/summaries.py).
+e-mails, captions, copyright lines and promos are skipped by shape); they are scored by a small
+logistic model over general features, position first (briefings.summary.learned), then taken best
+first while they fit the character budget; one the model rates unlikely is left out. A sentence
+over the hard cap is cut at a clause boundary with an ellipsis. Per company, the same scoring runs
+over the sentences that speak of that company. Measured against lead baselines by `make eval` (tests/eval/summaries.py).
 """
 
 from __future__ import annotations
