@@ -66,8 +66,7 @@ def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, li
     """
     if not cands:
         return []
-    rows = features([c.text for c in cands], [c.terms for c in cands], [c.key[1] == 0 for c in cands],
-                    title, set(names))
+    rows = features([c.text for c in cands], [c.terms for c in cands], title, set(names))
     score = [logit(row, weights, bias) for row in rows]
     chosen: list[int] = []
     total = 0

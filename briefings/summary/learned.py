@@ -2,7 +2,7 @@
 
 Korean news is lead-first, so position carries most of the weight; the rest are shapes any news
 sentence has (length, numbers and amounts, a report verb such as 밝혔다, quote marks, the headline's
-words, the article's main company, the first sentence of a paragraph, repeating the lead). The
+words, the article's main company, repeating the lead; opening a paragraph measured no gain). The
 weights are plain constants fitted by tests/eval/summary_fit.py on 241 labelled news articles
 (5-fold cross-validated there against lead-3); no model file, no extra dependency.
 """
@@ -20,27 +20,27 @@ _QUOTE = re.compile(r"[\"“”‘’']")
 
 FEATURES = ("lead_prior", "first", "second", "third", "relative_position", "rank_capped", "length",
             "short", "title_overlap", "digit", "amount", "report_verb", "quote", "names_company",
-            "paragraph_start", "lead_overlap")
+            "lead_overlap")
 # Fitted by `python -m tests.eval.summary_fit /work/shared/data` (all 241 labelled articles).
-WEIGHTS = (1.343, 0.049, 0.462, 0.535, -0.366, -2.647, -0.785, -0.195, 2.230, 0.580, 0.342, 0.189, 0.126, 0.157,
-           -0.444, 0.152)
-BIAS = -0.712
+WEIGHTS = (1.154, -0.202, 0.508, 0.552, -0.366, -2.670, -0.783, -0.195, 2.224, 0.582, 0.341, 0.193, 0.123, 0.157,
+           0.139)
+BIAS = -0.681
 
 
-def features(texts: Sequence[str], terms: Sequence[set[str]], paragraph_start: Sequence[bool],
-             title: set[str], names: set[str]) -> list[list[float]]:
+def features(texts: Sequence[str], terms: Sequence[set[str]], title: set[str],
+             names: set[str]) -> list[list[float]]:
     """One row per candidate (article order, already capped), in FEATURES order."""
     n = len(texts)
     lead = terms[0] if n else set()
     rows = []
-    for rank, (text, words, start) in enumerate(zip(texts, terms, paragraph_start, strict=True)):
+    for rank, (text, words) in enumerate(zip(texts, terms, strict=True)):
         overlap = len(words & title) / len(title) if title else 0.0
         lead_overlap = 1.0 if rank == 0 else len(words & lead) / max(len(words), 1)
         rows.append([1 / (rank + 1) ** 1.4, float(rank == 0), float(rank == 1), float(rank == 2),
                      rank / max(n - 1, 1), min(rank, 10) / 10, len(text) / 100, float(len(text) < 40), overlap,
                      float(bool(_DIGIT.search(text))), float(bool(_AMOUNT.search(text))),
                      float(bool(_REPORT.search(text))), float(bool(_QUOTE.search(text))),
-                     float(any(name in text for name in names)), float(start), lead_overlap])
+                     float(any(name in text for name in names)), lead_overlap])
     return rows
 
 

@@ -5,7 +5,7 @@
 Training data: the news tuning sets (tests.eval.summaries.NEWS_TUNING). A candidate sentence (the
 product's own candidates of its own built article) counts as positive when at least POSITIVE of its
 morphemes are in the labelled reference. Logistic regression with an L2 penalty, fitted by Newton's
-method in plain Python (standardised features; 16 weights). Cross-validation: FOLDS folds by a stable
+method in plain Python (standardised features; one weight per feature). Cross-validation: FOLDS folds by a stable
 hash of the corpus line; each fold's articles are summarised with weights fitted on the other folds only,
 and scored with the same Table as the evaluation (product vs lead-3, lead-k, lead-budget).
 """
@@ -42,8 +42,8 @@ def rows_and_labels(case: Case) -> tuple[list[list[float]], list[float]]:
     _, reference, article = case
     cands = _candidates(_body(article))
     ref = set(_morphemes(unjunk(reference)))
-    rows = features([c.text for c in cands], [c.terms for c in cands], [c.key[1] == 0 for c in cands],
-                    set(index_terms(article.title)), set(main_companies(article)))
+    rows = features([c.text for c in cands], [c.terms for c in cands], set(index_terms(article.title)),
+                    set(main_companies(article)))
     labels = []
     for c in cands:
         words = _morphemes(c.text)
