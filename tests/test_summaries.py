@@ -212,3 +212,12 @@ def test_the_fit_learns_a_separable_signal_and_cross_validation_folds_are_stable
     assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 5
     assert bias < 0  # a row without the signal is predicted negative
     assert fold_of(123) == fold_of(123) and {fold_of(n) for n in range(200)} == set(range(FOLDS))
+
+
+def test_news_evaluation_without_a_held_out_set_shows_only_tuning():
+    article = article_from([" ".join(BODY)], "SK텔레콤, 5G 단독모드 전국 구축")
+    cases = [(n, " ".join(BODY[:2]), article) for n in range(1, 5)]
+    figures = evaluation.evaluate_news(cases, None)
+    assert set(figures) == {"tuning"} and figures["tuning"]["briefings"]["n"] == 4
+    both = evaluation.evaluate_news(cases[:2], None, fresh=cases[2:])
+    assert both["tuning"]["lead-3"]["n"] == both["held_out"]["lead-3"]["n"] == 2

@@ -193,11 +193,10 @@ def evaluate_news(cases: list[tuple[int, str, Article]], old: ModuleType | None,
                   fresh: list[tuple[int, str, Article]] | None = None) -> dict:
     """Set (b): the product's summary of its own built article; baselines on the same cleaned body.
 
-    With `fresh` (a set labelled later, blind to the product and never tuned on), every first-set
-    article counts as tuning and the fresh set is the held-out one; without it, the hash halves."""
+    `cases` are the tuning sets (all tuned on, so all count as tuning); `fresh`, when given, is a set
+    labelled later, blind to the product and never tuned on: the held-out one."""
     table = Table()
-    labelled = [("tuning" if fresh is not None else "held_out" if held_out(line) else "tuning", line, ref, a)
-                for line, ref, a in cases]
+    labelled = [("tuning", line, ref, a) for line, ref, a in cases]
     labelled += [("held_out", line, ref, a) for line, ref, a in fresh or []]
     for half, _line, reference, article in labelled:
         sentences = [s for p in article.body_paragraphs for s in p.sentences]
