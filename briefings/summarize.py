@@ -1,11 +1,11 @@
 """Extractive summaries whose length the product chooses: at most three body sentences, ~250 chars.
 
 Deterministic, no network, no model. Candidates are the first usable body sentences (bylines,
-e-mails, captions, copyright lines and promos are skipped by shape); they are scored by lead
-position, overlap with the title and a light centrality term (briefings.summary.score), then
-taken best first while they fit the character budget. A sentence over the hard cap is cut at a
-clause boundary with an ellipsis. Per company, the same scoring runs over the sentences that
-speak of that company. Measured against lead baselines by `make eval` (tests/eval/summaries.py).
+e-mails, captions, copyright lines and promos are skipped by shape); they are scored by a small
+logistic model over general features, position first (briefings.summary.learned), then taken best
+first while they fit the character budget; one the model rates unlikely is left out. A sentence
+over the hard cap is cut at a clause boundary with an ellipsis. Per company, the same scoring runs
+over the sentences that speak of that company. Measured against lead baselines by `make eval` (tests/eval/summaries.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from briefings.analysis.korean import index_terms, morphemes
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
+from briefings.summary.learned import BIAS, WEIGHTS, features, logit, probability
 from briefings.summary.score import CANDIDATES, repeats, scores
 from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sentence, strip_dateline
 
@@ -25,7 +26,7 @@ BUDGET = 300  # characters a summary aims to stay within (its first sentence alo
 MAX_SENTENCES = 3
 COMPANY_SENTENCES = 2
 FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter ones below it
-MIN_RELATIVE = 0.2  # a sentence scoring under this share of the best one is not worth its room
+PROBABILITY_FLOOR = 0.1  # a sentence the scorer gives less than this is not worth its room (bar the first)
 
 
 @dataclass
@@ -55,12 +56,18 @@ def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
 
 
 def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, limit: int = MAX_SENTENCES,
-           fill: bool = FILL_SHORTER, **weights: float) -> list[Candidate]:
-    """Best-scoring candidates that fit the budget (the best always does), back in article order."""
+           fill: bool = FILL_SHORTER, names: frozenset[str] | set[str] = frozenset(),
+           weights: Sequence[float] = WEIGHTS, bias: float = BIAS,
+           floor: float = PROBABILITY_FLOOR) -> list[Candidate]:
+    """Best-scoring candidates that fit the budget (the best always does), back in article order.
+
+    `names` are the article's main companies (a sentence naming one is a feature of the scorer);
+    the number of sentences follows from the scores: one under `floor` is left out.
+    """
     if not cands:
         return []
-    score = scores([c.terms for c in cands], title, **weights)
-    floor = MIN_RELATIVE * max(score)
+    rows = features([c.text for c in cands], [c.terms for c in cands], title, set(names))
+    score = [logit(row, weights, bias) for row in rows]
     chosen: list[int] = []
     total = 0
     for i in sorted(range(len(cands)), key=lambda i: (-score[i], i)):
@@ -70,7 +77,7 @@ def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, li
             if fill:
                 continue
             break
-        if score[i] < floor:
+        if chosen and probability(score[i]) < floor:
             continue
         if any(repeats(cands[i].terms, cands[j].terms) for j in chosen):
             continue
@@ -113,17 +120,29 @@ def summarize_article(article: Article) -> tuple[list[str], dict[str, list[str]]
     """The article's summary, and per company (when several are tagged) a summary of its own sentences."""
     body = _body(article)
     title = set(index_terms(article.title))
-    summary = [c.text for c in choose(_candidates(body), title)]
+    names = main_companies(article)
+    summary = [c.text for c in choose(_candidates(body), title, names=names)]
     if not summary and body:  # nothing usable by shape: the lead is still better than nothing
         summary = [clip(body[0][1].strip())]
     per_company: dict[str, list[str]] = {}
     if len(article.companies) > 1:
         text = dict(body)
         for company, keys in company_sentences(article).items():
-            picked = choose(_candidates([(k, text[k]) for k in keys]), title, limit=COMPANY_SENTENCES)
+            picked = choose(_candidates([(k, text[k]) for k in keys]), title, limit=COMPANY_SENTENCES,
+                            names=main_companies(article, company))
             if picked:
                 per_company[company] = [c.text for c in picked]
     return summary, per_company
+
+
+def main_companies(article: Article, only: str | None = None) -> frozenset[str]:
+    """Names (and strong evidence words) of the companies the article is about, or of one company."""
+    names: set[str] = set()
+    for tag in article.companies:
+        if (only is None and tag.about) or tag.company == only:
+            names.add(tag.company)
+            names |= {e.text for e in tag.evidence if e.text and e.weight >= 1}
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def story_terms(article: Article) -> list[str]:

@@ -9,11 +9,20 @@ import json
 import time
 from pathlib import Path
 
-from briefings.analysis.korean import split_sentences
+from briefings.analysis.korean import index_terms, split_sentences
 from briefings.analysis.tagging import tag_companies
 from briefings.analysis.taxonomy import load_taxonomy
 from briefings.models import Article, Paragraph, Reporter
-from briefings.summarize import BUDGET, MAX_SENTENCES, select, summarize_article, summarize_sentences
+from briefings.summarize import (
+    BUDGET,
+    MAX_SENTENCES,
+    _candidates,
+    choose,
+    select,
+    summarize_article,
+    summarize_sentences,
+)
+from briefings.summary.learned import FEATURES, WEIGHTS, features
 from briefings.summary.shape import HARD_CAP, clip, is_boilerplate
 from tests.conftest import CONFIG, SEED_IDS, by_source
 from tests.eval import summaries as evaluation
@@ -151,3 +160,64 @@ def test_stable_split_numbers_glued_sentences():
     # Frozen: tests/eval/labels/summaries.jsonl numbers sentences this way.
     assert evaluation.split_stable("첫 문장이다.둘째 문장이다. 셋째 “인용이다.” 넷째다.3.5% 올랐다.") == [
         "첫 문장이다.", "둘째 문장이다.", "셋째 “인용이다.”", "넷째다.3.5% 올랐다."]
+
+
+def test_features_read_numbers_report_verbs_quotes_and_the_company():
+    texts = ["가나전자는 올해 3분기 영업이익이 1200억원으로 작년보다 25% 늘었다고 밝혔다.",
+             "회사 관계자는 \"하반기에도 수요가 이어질 것\"이라고 말했다.",
+             "업계는 이번 실적을 두고 엇갈린 평가를 내놓고 있다."]
+    terms = [set(index_terms(t)) for t in texts]
+    rows = features(texts, terms, set(index_terms("가나전자 3분기 영업이익 25% 증가")), {"가나전자"})
+    col = {name: i for i, name in enumerate(FEATURES)}
+    first, second, third = rows
+    assert first[col["digit"]] == first[col["amount"]] == first[col["report_verb"]] == 1.0
+    assert first[col["names_company"]] == 1.0 and second[col["names_company"]] == 0.0
+    assert second[col["quote"]] == 1.0 and third[col["quote"]] == 0.0
+    assert third[col["digit"]] == third[col["report_verb"]] == 0.0
+    assert first[col["title_overlap"]] > third[col["title_overlap"]]
+    assert [r[col["first"]] for r in rows] == [1.0, 0.0, 0.0]
+    assert all(len(r) == len(FEATURES) == len(WEIGHTS) for r in rows)
+
+
+def test_a_later_sentence_restating_the_headline_with_figures_beats_filler():
+    sentences = ["가나전자가 차세대 메모리 생산을 크게 늘리기로 했다.",
+                 "날씨가 흐린 가운데 행사장에는 많은 사람이 모였다.",
+                 "행사는 오전 10시에 시작해 두 시간 동안 이어졌다.",
+                 "참석자들은 행사 뒤 기념 촬영을 했다.",
+                 "가나전자는 평택 반도체 공장에 2030년까지 20조원을 투자한다고 밝혔다.",
+                 "공장 주변에는 새 도로가 놓일 예정이다."]
+    title = "가나전자, 평택 반도체 공장에 20조원 투자"
+    summary = summarize_sentences(sentences, title)
+    assert sentences[0] in summary and sentences[4] in summary
+    assert sentences[3] not in summary and sentences[5] not in summary
+    assert summary == [s for s in sentences if s in summary]  # article order
+    assert len(summary) <= MAX_SENTENCES and summarize_sentences(sentences, title) == summary  # deterministic
+
+
+def test_the_scorer_floor_decides_how_many_sentences_are_kept():
+    cands = _candidates([((0, i), s) for i, s in enumerate(BODY)])
+    title = set(index_terms("SK텔레콤, 5G 단독모드 전국 구축"))
+    everything = choose(cands, title, floor=0.0)
+    only_best = choose(cands, title, floor=1.0)
+    assert len(only_best) == 1 and only_best[0].text == LEAD  # the best always stays
+    assert len(everything) > 1 and len(" ".join(c.text for c in everything)) <= BUDGET
+
+
+def test_the_fit_learns_a_separable_signal_and_cross_validation_folds_are_stable():
+    from tests.eval.summary_fit import FOLDS, fit, fold_of
+
+    rows = [[float(n % 2), float((n * 7) % 5) / 5] for n in range(200)]
+    labels = [row[0] for row in rows]  # only the first feature decides
+    weights, bias = fit(rows, labels)
+    assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 5
+    assert bias < 0  # a row without the signal is predicted negative
+    assert fold_of(123) == fold_of(123) and {fold_of(n) for n in range(200)} == set(range(FOLDS))
+
+
+def test_news_evaluation_without_a_held_out_set_shows_only_tuning():
+    article = article_from([" ".join(BODY)], "SK텔레콤, 5G 단독모드 전국 구축")
+    cases = [(n, " ".join(BODY[:2]), article) for n in range(1, 5)]
+    figures = evaluation.evaluate_news(cases, None)
+    assert set(figures) == {"tuning"} and figures["tuning"]["briefings"]["n"] == 4
+    both = evaluation.evaluate_news(cases[:2], None, fresh=cases[2:])
+    assert both["tuning"]["lead-3"]["n"] == both["held_out"]["lead-3"]["n"] == 2

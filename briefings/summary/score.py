@@ -1,9 +1,12 @@
-"""Which sentences carry the story: lead position, overlap with the title, light centrality.
+"""Title-free sentence scores (lead position, light centrality) for `select` and digest sections.
+
+Article summaries are scored by briefings.summary.learned; this module keeps the older rule,
+which callers without a title or features still use.
 
 Korean news is written lead-first, so position dominates; overlap with the title lifts a later
 sentence that restates the headline; a small TextRank term (Mihalcea & Tarau overlap, over the
 capped candidate set only, never all sentences) breaks ties towards sentences the rest repeat.
-Weights were tuned on 161 labelled news articles (tests/eval/labels/summaries.jsonl and
+The rule's weights were tuned on 161 labelled news articles (tests/eval/labels/summaries.jsonl and
 summaries_fresh.jsonl) and checked once on a third set labelled blind, summaries_fresh2.jsonl. The
 centrality term measured no gain on news once position and headline are in, so its weight is 0
 (it is still used by section summaries in digests, through `centrality`).
