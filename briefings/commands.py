@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import ValidationError
+
 from briefings.archive import Archive, QueryError
 from briefings.command_specs import BY_NAME, PUBLIC_COMMANDS, SPECS
 from briefings.digest.compose import rule_verdict, story_from
@@ -53,6 +55,13 @@ def _speaker(q: dict) -> str:
     if q["speaker"]:
         return f"{q['speaker']} {q['role'] or ''}".strip()
     return q["role"] or "unattributed"
+
+
+def _friendly(exc: Exception) -> str:
+    """What was wrong, in the user's terms: a validation error's own messages, not pydantic's report."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    return str(exc)
 
 
 def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
@@ -98,7 +107,7 @@ class Commands:
             reply: Reply = handler(positional, named)
         except (QueryError, BriefingsError, ValueError) as exc:
             usage = BY_NAME[name].usage
-            return _note(f"{name}: 입력 오류 / bad input", [str(exc), f"사용법 / usage: {usage}"], self.lang,
+            return _note(f"{name}: 입력 오류 / bad input", [_friendly(exc), f"사용법 / usage: {usage}"], self.lang,
                          error=True)
         reply.ephemeral = name not in PUBLIC_COMMANDS
         return reply

@@ -121,3 +121,4 @@ def test_one_period_grammar_for_every_command(commands, a, b):
 def test_a_bad_period_names_the_grammar(commands):
     reply = commands.run_text("grid fortnight")
     assert reply.error and "2w" in text_of(reply)
+    assert "validation error" not in text_of(reply) and "pydantic" not in text_of(reply)  # no raw report
