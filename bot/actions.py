@@ -12,7 +12,7 @@ from briefings.digest.model import Digest
 log = logging.getLogger(__name__)
 PostNow = Callable[[str], Awaitable[int]]
 ADMINS_ONLY = ("관리자만 쓸 수 있는 명령입니다 / only admins may do this: channels.yaml `admins` names them "
-               "(Slack user or user-group ids; Discord user or role ids, or Manage Server)")
+               "(Slack user ids; Discord user or role ids, or Manage Server)")
 
 
 class Actions:

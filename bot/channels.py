@@ -41,7 +41,7 @@ class ChannelSpec(BaseModel):
 
 
 class Admins(BaseModel):
-    """Who may run admin commands (`post`): Slack user or user-group ids; Discord user or role ids.
+    """Who may run admin commands (`post`): Slack user ids; Discord user or role ids.
     On Discord, members with the Manage Server permission are admins too."""
 
     model_config = ConfigDict(extra="forbid")

@@ -85,7 +85,7 @@ class SlackAdapter:
                  allowed_teams: frozenset[str] = frozenset(), admins: tuple[str, ...] = (),
                  actions: Actions | None = None):
         self.allowed_teams = allowed_teams  # workspaces named in channels.yaml; empty: any
-        self.admins = admins  # Slack user (or user-group) ids allowed to run admin commands
+        self.admins = admins  # Slack user ids allowed to run admin commands
         self.actions = actions or Actions()
         self.creds = creds
         self.worker = worker
@@ -105,11 +105,9 @@ class SlackAdapter:
         self.port: int | None = None  # the HTTP port actually bound (SLACK_PORT may be 0 in tests)
 
     # -- inbound ---------------------------------------------------------------------------
-    async def answer(self, text: str, user: str = "", groups: frozenset[str] = frozenset()
-                     ) -> tuple[Reply, list[dict[str, Any]]]:
+    async def answer(self, text: str, user: str = "") -> tuple[Reply, list[dict[str, Any]]]:
         reply: Reply = await self.worker.call(lambda _archive: self.commands.run_text(text))
-        admins = set(self.admins)
-        reply = await self.actions.carry_out(reply, admin=user in admins or bool(groups & admins), who=f"slack:{user}")
+        reply = await self.actions.carry_out(reply, admin=user in self.admins, who=f"slack:{user}")
         return reply, await render_off_loop(reply.digest, "slack", self.templates)
 
     async def on_command(self, ack, command: dict[str, Any], respond) -> None:
