@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +48,30 @@ class RetryPolicy:
     max_delay: float = 300.0
 
 
+CLAIM_SECONDS = 300  # a delivery's claim lasts this long past its last sign of life (a part, a retry)
+_HOST = socket.gethostname()
+
+
+def process_owner() -> str:
+    """host:pid:token — the token tells two deliverers of one process apart (and a restart's)."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_gone(owner: str) -> bool:
+    """True when the claim's process is known to be dead: same host, and no such pid any more."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != _HOST or not pid.isdecimal():
+        return False  # another machine: wait for its claim to lapse
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _backoff(delay: float, retry_after: float | None) -> float:
     jittered = delay * (0.5 + random.random())  # spread retries of many channels apart
     return max(jittered, retry_after or 0.0)
@@ -79,9 +106,11 @@ class Deliverer:
         self.sleep = sleep  # injected in tests, so an hour of retries takes no time
         self.retry = retry or RetryPolicy(budget_seconds=config.retry_seconds)
         self.ledger_prefix = ledger_prefix  # console previews keep their own ledger
+        self.owner = process_owner()
 
     async def _post_part(self, poster: Poster, channel: ChannelSpec, payload: dict[str, Any], *, key: str,
-                         thread_ref: str | None, resume: bool) -> str:
+                         thread_ref: str | None, resume: bool,
+                         renew: Callable[[datetime], Awaitable[None]] | None = None) -> str:
         """Post one part, retrying with backoff and jitter until the retry budget is spent."""
         deadline = self.clock() + timedelta(seconds=self.retry.budget_seconds)
         delay, attempt = self.retry.first_delay, 0
@@ -97,13 +126,22 @@ class Deliverer:
                     raise DeliveryFailed(f"{why}: {exc!r}") from exc
                 wait = min(_backoff(delay, poster.retry_after(exc)), remaining)  # the last try at the deadline
                 log.warning("digest part %s: post failed (%r); attempt %d, retrying in %.0f s", key, exc, attempt, wait)
+                if renew is not None:  # still alive, still ours: the claim outlasts the wait
+                    await renew(self.clock() + timedelta(seconds=wait + CLAIM_SECONDS))
                 await self.sleep(wait)
                 delay = min(delay * 2, self.retry.max_delay)
                 resume = True  # the failed call may have reached the platform: check before posting again
 
+    def _claim_until(self) -> datetime:
+        return self.clock() + timedelta(seconds=CLAIM_SECONDS)
+
+    async def _renew(self, key: str, slot: datetime, until: datetime | None = None) -> None:
+        until = until or self._claim_until()
+        await self.worker.call(lambda a: a.store.renew_claim(key, slot, self.owner, until))
+
     def _prepare(self, archive: Archive, channel: ChannelSpec, slot: datetime, key: str):
-        status = archive.store.begin_delivery(key, slot, self.clock())
-        if status == "done":
+        status = archive.store.begin_delivery(key, slot, self.clock(), self.owner, self._claim_until(), owner_gone)
+        if status in ("done", "busy"):
             return status, None, {}
         # Composed as of the slot, in the channel's timezone: "today" is the channel's today, and a
         # digest recomposed after a restart holds the same articles as the parts already posted.
@@ -119,6 +157,18 @@ class Deliverer:
         if status == "done":
             log.info("digest %s for %s already posted", channel.name, slot.isoformat())
             return 0
+        if status == "busy":
+            log.info("digest %s for %s is being posted by another process; not posting it here", channel.name,
+                     slot.isoformat())
+            return 0
+        try:
+            return await self._post_parts(poster, channel, slot, key, status, digest, done)
+        except asyncio.CancelledError:  # stopped mid-way: free the claim so a restart resumes at once
+            await asyncio.shield(self._renew(key, slot, self.clock()))
+            raise
+
+    async def _post_parts(self, poster: Poster, channel: ChannelSpec, slot: datetime, key: str, status: str,
+                          digest: Any, done: dict[int, str]) -> int:
         payloads = await render_off_loop(digest, FORMAT_FOR[channel.platform], self.config.templates_for(channel),
                                          thread=channel.thread)
         thread_ref = done.get(0)
@@ -129,7 +179,8 @@ class Deliverer:
             try:
                 ref = await self._post_part(poster, channel, payload, key=f"{key}@{slot.isoformat()}#{part}",
                                             thread_ref=thread_ref if payload.get("in_thread") else None,
-                                            resume=status == "resume")
+                                            resume=status == "resume",
+                                            renew=lambda until: self._renew(key, slot, until))
             except DeliveryFailed as exc:
                 await self.worker.call(lambda a, exc=exc: a.store.fail_delivery(key, slot, str(exc), self.clock()))
                 log.error("digest %s for %s FAILED at part %d of %d (%d posted before): %s; recorded in the ledger, "
@@ -138,6 +189,7 @@ class Deliverer:
                 raise
             await self.worker.call(
                 lambda a, part=part, ref=ref: a.store.record_part(key, slot, part, ref, self.clock()))
+            await self._renew(key, slot)
             sent += 1
             if part == 0:
                 thread_ref = ref

@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
 from briefings.store.transactions import Transactional
 
-Start = Literal["new", "resume", "done"]
+Start = Literal["new", "resume", "done", "busy"]
 
 
 class SqliteLedger(Transactional):
     """Mixed into SqliteStore; uses its `conn`."""
 
-    def begin_delivery(self, channel: str, slot: datetime, now: datetime) -> Start:
-        """'new' (claimed now), 'resume' (an earlier run stopped part-way) or 'done' (posted)."""
+    def begin_delivery(self, channel: str, slot: datetime, now: datetime, owner: str = "",
+                       claim_until: datetime | None = None, owner_gone: Callable[[str], bool] | None = None
+                       ) -> Start:
+        """'new' (claimed now), 'resume' (an earlier run stopped part-way; claimed now), 'done' (posted)
+        or 'busy' (another live process holds the claim: it is posting this slot)."""
+        key = (channel, slot.isoformat())
+        until = (claim_until or now).isoformat()
         with self.transaction() as conn:
-            row = conn.execute("SELECT status FROM deliveries WHERE channel = ? AND slot = ?",
-                               (channel, slot.isoformat())).fetchone()
+            row = conn.execute("SELECT status, owner, claimed_until FROM deliveries WHERE channel = ? AND slot = ?",
+                               key).fetchone()
             if row is None:
-                conn.execute("INSERT INTO deliveries(channel, slot, status, started_at) VALUES (?, ?, 'posting', ?)",
-                             (channel, slot.isoformat(), now.isoformat()))
-            elif row[0] == "failed":  # retried (at a start, or by hand): posting again, from the first missing part
-                conn.execute("UPDATE deliveries SET status = 'posting' WHERE channel = ? AND slot = ?",
-                             (channel, slot.isoformat()))
-        if row is None:
-            return "new"
-        return "done" if row[0] == "posted" else "resume"
+                conn.execute("INSERT INTO deliveries(channel, slot, status, started_at, owner, claimed_until)"
+                             " VALUES (?, ?, 'posting', ?, ?, ?)", (*key, now.isoformat(), owner, until))
+                return "new"
+            status, holder, held_until = row
+            if status == "posted":
+                return "done"
+            if (status == "posting" and holder and holder != owner and held_until
+                    and datetime.fromisoformat(held_until) > now and not (owner_gone and owner_gone(holder))):
+                return "busy"
+            # failed, cut off, or a claim that lapsed or whose process is gone: ours now
+            conn.execute("UPDATE deliveries SET status = 'posting', owner = ?, claimed_until = ?"
+                         " WHERE channel = ? AND slot = ?", (owner, until, *key))
+        return "resume"
+
+    def renew_claim(self, channel: str, slot: datetime, owner: str, until: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET claimed_until = ? WHERE channel = ? AND slot = ? AND owner = ?",
+                         (until.isoformat(), channel, slot.isoformat(), owner))
 
     def delivered_parts(self, channel: str, slot: datetime) -> dict[int, str]:
         rows = self.conn.execute("SELECT part, ref FROM delivery_parts WHERE channel = ? AND slot = ?",

@@ -85,11 +85,14 @@ class SqliteStore(SqliteLedger):
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def migrate(self) -> None:
-        current = self.schema_version()
+        """Apply what is missing. The version is read under the write lock, so processes starting
+        together on one archive apply each step once (the others wait, then see it done)."""
+        if self.schema_version() >= max((v for v, _ in _migrations()), default=0):
+            return
         for version, sql in _migrations():
-            if version <= current:
-                continue
             with self.transaction() as conn:
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                    continue
                 for statement in filter(str.strip, sql.split(";\n")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")

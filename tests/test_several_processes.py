@@ -1,0 +1,108 @@
+"""Several bot processes on one archive: migrations applied once, and a slot posted by one of them."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.delivery import ArchiveWorker, Deliverer, owner_gone
+from tests.conftest import ROOT, open_archive, write_channels
+
+SLOT = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+
+
+class Poster:
+    def __init__(self, gate: asyncio.Event | None = None):
+        self.keys: list[str] = []
+        self.gate = gate
+
+    async def post(self, channel, payload, *, key, thread_ref, resume):
+        if self.gate is not None:
+            await self.gate.wait()
+        self.keys.append(key)
+        return f"ref-{len(self.keys)}"
+
+    @staticmethod
+    def permanent(exc):
+        return False
+
+    @staticmethod
+    def retry_after(exc):
+        return None
+
+
+@pytest.mark.slow
+def test_processes_starting_together_on_a_new_archive_all_open_it(tmp_path):
+    """Each opens the same new file at once: the schema version is read under the write lock."""
+    code = "import sys; from briefings.store.sqlite import open_store; open_store(sys.argv[1]).close()"
+    for attempt in range(3):
+        db = tmp_path / f"new{attempt}.sqlite3"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=ROOT, stderr=subprocess.PIPE)
+                 for _ in range(4)]
+        errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, errors
+
+
+@pytest.fixture
+def two_processes(seeded_db, tmp_path):
+    db = tmp_path / "shared.sqlite3"
+    shutil.copy(seeded_db, db)
+    workers = [ArchiveWorker(lambda: open_archive(db)) for _ in range(2)]  # a connection each, as two processes
+    config = write_channels(tmp_path, """  - name: daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    digest: {group: company, window: all, max_stories: 50}
+""")
+    yield workers, config
+    for worker in workers:
+        worker.close()
+
+
+async def test_two_deliverers_on_one_slot_post_each_part_once(two_processes):
+    (first_worker, second_worker), config = two_processes
+    channel = config.by_name()["daily"]
+    gate = asyncio.Event()
+    first, second = Poster(gate), Poster()
+    clock = lambda: SLOT  # noqa: E731
+    one = asyncio.create_task(Deliverer(first_worker, config, {"console": first}, clock).deliver(channel, SLOT))
+    await asyncio.sleep(0)  # let the first claim the slot (it then waits on the gate mid-post)
+    for _ in range(200):
+        status = await second_worker.call(lambda a: a.store.delivery_status("daily"))
+        if status is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert await Deliverer(second_worker, config, {"console": second}, clock).deliver(channel, SLOT) == 0
+    gate.set()
+    sent = await one
+    assert sent >= 1 and second.keys == [] and len(first.keys) == len(set(first.keys)) == sent
+
+
+async def test_a_lapsed_claim_of_another_machine_is_taken_over(two_processes):
+    (worker, _), config = two_processes
+    channel = config.by_name()["daily"]
+    await worker.call(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, "elsewhere:123:abcd",
+                                                       SLOT + timedelta(minutes=5)))
+    poster = Poster()
+    early = Deliverer(worker, config, {"console": poster}, lambda: SLOT + timedelta(minutes=1))
+    assert await early.deliver(channel, SLOT) == 0 and poster.keys == []  # still claimed by a live peer
+    late = Deliverer(worker, config, {"console": poster}, lambda: SLOT + timedelta(minutes=6))
+    assert await late.deliver(channel, SLOT) >= 1  # the claim lapsed: ours now
+
+
+async def test_a_claim_of_a_dead_process_on_this_machine_is_taken_over_at_once(two_processes):
+    from bot.delivery import process_owner
+    (worker, _), config = two_processes
+    host = process_owner().split(":")[0]
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    owner = f"{host}:{dead.stdout.strip()}:dead"
+    assert owner_gone(owner) and not owner_gone(process_owner())
+    await worker.call(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, owner, SLOT + timedelta(hours=1)))
+    poster = Poster()
+    assert await Deliverer(worker, config, {"console": poster}, lambda: SLOT).deliver(config.by_name()["daily"],
+                                                                                       SLOT) >= 1
