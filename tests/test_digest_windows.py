@@ -110,3 +110,12 @@ async def test_a_digest_recomposed_after_a_restart_holds_what_the_slot_held(worl
     await Deliverer(worker, config, {"console": poster}, clock).deliver(channel, SLOT_1)
     text = "\n".join(poster.texts)
     assert "요금제 개편 기사" in text and "로밍 할인 기사" not in text
+
+
+def test_a_digest_that_reads_only_part_of_its_window_says_so(seeded, monkeypatch):
+    from briefings.digest import compose
+    from briefings.digest.spec import DigestSpec
+    assert not any("only the newest" in n for n in seeded.compose_digest(DigestSpec(group="grid")).notes)
+    monkeypatch.setattr(compose, "MAX_ARTICLES", 3)  # five seeds, a cap of three: the cap applies
+    notes = seeded.compose_digest(DigestSpec(group="grid")).notes
+    assert any("only the newest 3 articles" in n for n in notes)

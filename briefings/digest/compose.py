@@ -135,6 +135,7 @@ class Composer:
     def __init__(self, store: ArchiveStore, taxonomy: Taxonomy):
         self.store = store
         self.taxonomy = taxonomy
+        self.capped = False  # a read stopped at MAX_ARTICLES: the digest must say so
 
     def _articles(self, spec: DigestSpec, period: Period) -> list[Article]:
         companies = [self.taxonomy.resolve_company(c) or c for c in spec.companies]
@@ -143,6 +144,7 @@ class Composer:
         found = self.store.articles(ArticleFilter(since=since, until=until,
                                                   ingested_after=period.ingested_after,
                                                   ingested_until=period.ingested_until), MAX_ARTICLES)
+        self.capped = self.capped or len(found) >= MAX_ARTICLES
         return [a for a in found if _wanted(a, spec, companies, themes)]
 
     def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None,
@@ -175,6 +177,9 @@ class Composer:
         digest.sections = [s for s in found if s.leads] + [s for s in found if not s.leads]
         if spec.group == "grid":
             digest.grid = self._grid(articles, spec, period, company_ids, theme_ids)
+        if self.capped:  # never a silent cap: the counts and stories cover only the newest articles
+            digest.notes.append(f"가장 최근 기사 {MAX_ARTICLES:,}건만 반영했습니다 / only the newest {MAX_ARTICLES:,} "
+                                "articles of the window were read: narrow the window for complete figures")
         return digest
 
     def _grid(self, articles: list[Article], spec: DigestSpec, period: Period, company_ids: list[str],
