@@ -241,6 +241,23 @@ def add_command(sub: argparse._SubParsersAction, name: str, **kwargs: Any) -> ar
     return sub.add_parser(name, parents=[_AFTER], **kwargs)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from briefings.export import export_articles
+
+    archive = _open(args)
+    try:
+        flt = archive.make_filter(args.company or [], args.theme or [], args.since, args.until)
+        data = export_articles(archive.store.articles(flt, args.limit), archive.taxonomy, args.format)
+    finally:
+        archive.close()
+    if args.output:
+        Path(args.output).write_bytes(data)
+        _err(f"wrote {len(data):,} bytes to {args.output}")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
     _global_options(parser, None)
@@ -283,6 +300,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--thread", action="store_true", help="mark follow-up messages for a thread")
     p.add_argument("--json", action="store_true", help="the raw payloads (Slack blocks, Discord embeds)")
     p.set_defaults(handler=cmd_digest)
+
+    p = add_command(sub, "export", help="articles with tags, summaries and quotes as JSONL, CSV or Markdown")
+    p.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
+    p.add_argument("--company", action="append", help="only articles tagged with this company (repeatable)")
+    p.add_argument("--theme", action="append", help="only articles tagged with this theme (repeatable)")
+    p.add_argument("--since", help="YYYY-MM-DD, YYYY-MM, YYYY or 7d/2w/3m/1y")
+    p.add_argument("--until", help="YYYY-MM-DD, YYYY-MM or YYYY")
+    p.add_argument("--limit", type=int, default=None, help="newest N articles only")
+    p.add_argument("--output", "-o", help="write to this file (default: standard output)")
+    p.set_defaults(handler=cmd_export)
 
     p = add_command(sub, "stats", help="counts by company, theme, outlet and year")
     p.add_argument("--json", action="store_true")

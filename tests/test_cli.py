@@ -120,3 +120,26 @@ def test_check_config_json(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["problems"][0]["file"] == str(bad) and report["problems"][0]["line"] == 5
     assert main(["check-config", str(CONFIG), "--json"]) == 0 and json.loads(capsys.readouterr().out)["ok"]
+
+
+def test_export_csv_opens_in_a_csv_reader_with_korean_intact(cli, tmp_path):
+    import csv
+    out = tmp_path / "articles.csv"
+    code, _, err = cli("export", "--format", "csv", "--output", str(out), "--company", "KT")
+    assert code == 0 and "wrote" in err
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: spreadsheet software reads it as UTF-8
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {"id", "title", "about", "mentions", "summary", "quotes"} <= set(rows[0])
+    assert all("KT" in r["about"] + r["mentions"] for r in rows)
+    assert any("KT인상" in r["title"] for r in rows)
+
+
+def test_export_jsonl_and_markdown(cli):
+    code, out, _ = cli("export", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 5 and all(r["summary"] for r in rows)
+    assert any(q["speaker"] == "박정호" for r in rows for q in r["quotes"])
+    code, out, _ = cli("export", "--format", "md", "--limit", "2")
+    assert code == 0 and out.count("\n| ") == 3 and "| 날짜 / date |" in out
