@@ -13,7 +13,7 @@ from typing import Literal
 
 from briefings.errors import RejectedInput
 from briefings.ingest.build import ArticleBuilder, content_hash
-from briefings.ingest.readers import display_path, iter_input_files, read_file
+from briefings.ingest.readers import RawArticle, display_path, iter_input_files, read_file
 from briefings.store.base import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,16 @@ class Ingestor:
                 items.append(ItemReport(raw.source, "rejected", reason=f"could not store: {exc!r}"))
         return items
 
-    def _ingest_one(self, raw, key: str) -> ItemReport:
+    def ingest_raw(self, raw: RawArticle, key: str) -> ItemReport:
+        """One article read elsewhere (a feed item, a fetched page) under a stable source key; a changed
+        source is stored as a new article and the key points at it, as for a changed file."""
+        try:
+            return self._ingest_one(raw, key)
+        except Exception as exc:  # e.g. a storage error: this item's verdict
+            log.error("could not store %s: %r", raw.source, exc)
+            return ItemReport(raw.source, "rejected", reason=f"could not store: {exc!r}")
+
+    def _ingest_one(self, raw: RawArticle, key: str) -> ItemReport:
         seen = self.store.source_seen(key)
         if seen and seen[0] == raw.raw_bytes_hash:
             return ItemReport(raw.source, "unchanged", seen[1])
