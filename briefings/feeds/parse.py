@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -25,6 +26,7 @@ _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6
            "section", "article", "figcaption", "hr", "table", "pre"}
 _SKIP = {"script", "style", "noscript", "iframe"}
 # Korean codecs: EUC-KR-labelled feeds often hold CP949-only syllables; CP949 is a superset.
+_DECLARED = re.compile(rb"""encoding=["']([A-Za-z0-9_.:-]{1,40})["']""")
 _KOREAN_ALIASES = {"euc-kr", "euc_kr", "euckr", "ks_c_5601-1987", "ks_c_5601", "ksc5601", "x-windows-949"}
 
 
@@ -103,14 +105,15 @@ class ParsedFeed:
 
 
 def _recode_korean(body: bytes, content_type: str) -> tuple[bytes, str]:
-    """Pass feedparser a CP949 label where the feed or server says EUC-KR (a superset decodes more)."""
-    head = body[:200].lower()
-    for alias in _KOREAN_ALIASES:
-        if f'encoding="{alias}"'.encode() in head or f"encoding='{alias}'".encode() in head:
-            body = body.replace(body[: body.find(b"?>") + 2], b'<?xml version="1.0" encoding="cp949"?>', 1)
-            break
-    lowered = content_type.lower()
-    if any(f"charset={a}" in lowered for a in _KOREAN_ALIASES):
+    """Pass feedparser a CP949 label where the feed or server says EUC-KR: such servers send CP949 bytes
+    (e.g. 똠 is not in EUC-KR proper), which a strict EUC-KR decoder garbles or refuses."""
+    end = body.find(b"?>", 0, 300)
+    if body.lstrip()[:5] == b"<?xml" and end > 0:
+        m = _DECLARED.search(body, 0, end)
+        if m and m[1].decode("ascii", "replace").lower() in _KOREAN_ALIASES:
+            body = body[: m.start()] + b'encoding="cp949"' + body[m.end():]
+    label = content_type.lower().partition("charset=")[2].strip(" \"'")
+    if label in _KOREAN_ALIASES:
         content_type = content_type.split(";")[0] + "; charset=cp949"
     return body, content_type
 
