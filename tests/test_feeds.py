@@ -358,3 +358,35 @@ def test_cli_poll(server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli.main(["poll", "local", "--config", str(folder), "--db", db]) == 0
     assert "local: 0 new, 0 updated, 1 unchanged" in capsys.readouterr().out
     assert cli.main(["poll", "nope", "--config", str(folder), "--db", db]) == 2
+
+
+async def test_scheduled_polls_run_on_the_archive_worker(server: FeedServer, archive_worker) -> None:
+    import asyncio
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.sources import schedule_sources
+
+    item = ("e-1", "/news/e1", "Sat, 21 Nov 2026 09:00:00 +0900", story("가상모바일"))
+    server.routes["/feed.xml"] = static(rss2([item]))
+    server.routes["/other.xml"] = lambda _h: (503, {"Retry-After": "120"}, b"")
+    sources = [SourceSpec(name="live", feed=server.url + "/feed.xml", interval=15),
+               SourceSpec(name="flaky", feed=server.url + "/other.xml", interval=60)]
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    schedule_sources(scheduler, archive_worker, sources, client(), lambda: datetime.now(UTC), first_delay=0)
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"source live", "source flaky"}
+    assert jobs["source live"].trigger.interval == timedelta(minutes=15) and jobs["source live"].trigger.jitter == 90
+    scheduler.start()
+    try:
+        key = server.url + "/feed.xml#guid=e-1"
+        for _ in range(200):  # until both first polls ran (bounded), not for a fixed time
+            seen = await archive_worker.call(lambda a: a.store.source_seen(key))
+            if seen and server.hits("/other.xml"):
+                break
+            await asyncio.sleep(0.05)
+        assert seen is not None and seen[1] is not None
+        state = await archive_worker.call(lambda a: a.store.get_state("feeds:backoff:flaky"))
+        assert state and '"failures": 1' in state  # the 503 is backing off, the other source is unaffected
+    finally:
+        scheduler.shutdown(wait=False)
