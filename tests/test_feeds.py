@@ -273,6 +273,35 @@ def test_oversize_response_refused(server: FeedServer) -> None:
         assert "too large" in (result.error or "") and "1,000" in (result.error or "")
 
 
+def test_a_slow_drip_response_is_cut_off_at_the_timeout(server: FeedServer) -> None:
+    import socket
+    import time
+
+    drip = socket.socket()  # a raw server: headers at once, then one byte every 0.2 s
+    drip.bind(("127.0.0.1", 0))
+    drip.listen(1)
+
+    def serve() -> None:
+        conn, _ = drip.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+        try:
+            for _ in range(30):
+                conn.sendall(b"<")
+                time.sleep(0.2)
+        except OSError:
+            pass  # the client gave up, as it should
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    http = HttpClient(timeout=1.0, host_delay=0, use_env_proxy=False)
+    started = time.monotonic()
+    result = http.get(f"http://127.0.0.1:{drip.getsockname()[1]}/feed.xml")
+    drip.close()
+    assert not result.ok and "longer than 1 s" in (result.error or "")
+    assert time.monotonic() - started < 3  # each byte came within the socket timeout; the total did not
+
+
 def test_redirects_followed_and_a_loop_stopped(server: FeedServer) -> None:
     server.routes["/loop-a"] = lambda _h: (302, {"Location": "/loop-b"}, b"")
     server.routes["/loop-b"] = lambda _h: (301, {"Location": server.url + "/loop-a"}, b"")

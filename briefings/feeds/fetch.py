@@ -7,6 +7,7 @@ and a politeness delay between two requests to the same host. Time and sleep are
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -143,7 +144,7 @@ class HttpClient:
             error = None if exc.code in (301, 302, 303, 304, 307, 308) else f"HTTP {exc.code} {exc.reason}"
             return FetchResult(url, exc.code, headers=got, error=error,
                                retry_after=parse_retry_after(got.get("retry-after"), now))
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             return FetchResult(url, None, error=f"cannot fetch {url}: {reason}")
         with response:
@@ -152,9 +153,12 @@ class HttpClient:
             if declared.isdigit() and int(declared) > self.max_bytes:
                 return FetchResult(url, response.status, headers=got, error=self._too_large(int(declared)))
             try:
-                body = _read_capped(response, self.max_bytes)
-            except OSError as exc:
-                return FetchResult(url, response.status, headers=got, error=f"connection lost while reading: {exc}")
+                body = _read_capped(response, self.max_bytes, time.monotonic() + self.timeout)
+            except TimeoutError:
+                return FetchResult(url, response.status, headers=got,
+                                   error=f"the response took longer than {self.timeout:g} s to arrive; gave up")
+            except (OSError, http.client.HTTPException) as exc:
+                return FetchResult(url, response.status, headers=got, error=f"connection lost while reading: {exc!r}")
             if body is None:
                 return FetchResult(url, response.status, headers=got, error=self._too_large(None))
             error = None if response.status == 200 else f"unexpected HTTP {response.status}"
@@ -165,11 +169,14 @@ class HttpClient:
         return f"response too large: {told} (limit {self.max_bytes:,} bytes); refused"
 
 
-def _read_capped(response: object, cap: int) -> bytes | None:
-    """The body, read in chunks; None as soon as it passes `cap` (never held whole in memory)."""
+def _read_capped(response: object, cap: int, deadline: float) -> bytes | None:
+    """The body, read in chunks; None as soon as it passes `cap` (never held whole in memory).
+    The socket timeout bounds each read only; `deadline` bounds them all (a server dripping bytes)."""
     chunks, total = [], 0
     while True:
-        chunk = response.read(64 * 1024)  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read1(64 * 1024)  # type: ignore[attr-defined]
         if not chunk:
             return b"".join(chunks)
         total += len(chunk)
