@@ -419,3 +419,10 @@ async def test_scheduled_polls_run_on_the_archive_worker(server: FeedServer, arc
         assert state and '"failures": 1' in state  # the 503 is backing off, the other source is unaffected
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_ingest_of_a_url_points_to_sources(empty: Archive) -> None:
+    report = empty.ingest([Path("http://127.0.0.1:8000/telecom_feed.xml"), Path("no-such-file.txt")])
+    reasons = [item.reason for item in report.rejected]
+    assert "sources.yaml" in reasons[0] and "briefings poll" in reasons[0]
+    assert reasons[1] == "no such file or folder"

@@ -52,6 +52,12 @@ def _source_key(path: Path, source: str) -> str:
     return display_path(path.resolve()) + source[len(display_path(path)):]
 
 
+def _missing_reason(path: Path) -> str:
+    if str(path).startswith(("http:/", "https:/")):  # Path folds '//' to '/'
+        return "a URL, not a file: add it to config/sources.yaml (feed: or page:) and run `briefings poll`"
+    return "no such file or folder"
+
+
 class Ingestor:
     def __init__(self, store: ArchiveStore, builder: ArticleBuilder, max_file_bytes: int,
                  clock: Callable[[], datetime]):
@@ -63,7 +69,7 @@ class Ingestor:
     def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
-        report.items += [ItemReport(display_path(p), "rejected", reason="no such file or folder") for p in missing]
+        report.items += [ItemReport(display_path(p), "rejected", reason=_missing_reason(p)) for p in missing]
 
         def unreadable(name: str, why: str) -> None:
             report.items.append(ItemReport(name, "rejected", reason=why))
