@@ -22,9 +22,11 @@ from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
 from bot.scheduler import build_scheduler, due_slot, log_missed_slots
+from bot.sources import schedule_sources, sources_in
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
+from briefings.feeds.fetch import HttpClient
 from briefings.settings import config_dir
 
 log = logging.getLogger("briefings.bot")
@@ -123,6 +125,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             poster.actions = actions
 
         scheduler = build_scheduler(config, deliver, clock)
+        schedule_sources(scheduler, worker, sources_in(folder), HttpClient(), clock)  # config/sources.yaml
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from bot.channels import load_channels
 from briefings.analysis.taxonomy import load_taxonomy
-from briefings.configcheck import CORE_FILES, check_core_config
+from briefings.configcheck import CORE_FILES, check_core_config, load_core_file
 from briefings.errors import ConfigError, ConfigProblem
-from briefings.yamlconf import load_model
 
 BOT_FILES = ("channels.yaml",)
 
@@ -32,7 +31,7 @@ def check_config_file(path: Path, fallback: Path) -> list[ConfigProblem]:
         return [ConfigProblem(str(path), None, "", "no such file")]
     if name in CORE_FILES:
         try:
-            load_model(path, CORE_FILES[name])
+            load_core_file(path, name)
         except ConfigError as exc:
             return exc.problems
         return []

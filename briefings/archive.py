@@ -16,6 +16,7 @@ from briefings.errors import BriefingsError
 from briefings.formats import render
 from briefings.ingest.build import ArticleBuilder
 from briefings.ingest.pipeline import Ingestor, IngestReport
+from briefings.ingest.readers import RawArticle
 from briefings.models import Article
 from briefings.periods import EXAMPLES, relative_days
 from briefings.search import parse_query, reindex
@@ -102,6 +103,11 @@ class Archive:
     def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         ingestor = Ingestor(self.store, self.builder, self.settings.ingest.max_file_bytes, self.clock)
         return ingestor.ingest(paths, progress)
+
+    def ingest_raw(self, articles: list[tuple[RawArticle, str]]) -> IngestReport:
+        """Articles read from the network, each with its stable source key (see briefings/feeds)."""
+        ingestor = Ingestor(self.store, self.builder, self.settings.ingest.max_file_bytes, self.clock)
+        return IngestReport([ingestor.ingest_raw(raw, key) for raw, key in articles])
 
     # -- look-ups -----------------------------------------------------------------------------
     def resolve_companies(self, names: list[str]) -> list[str]:

@@ -81,6 +81,41 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def cmd_poll(args: argparse.Namespace) -> int:
+    """Poll every source in sources.yaml (or the one named) once, now."""
+    from datetime import UTC, datetime
+
+    from briefings.feeds.config import load_sources
+    from briefings.feeds.fetch import HttpClient
+    from briefings.feeds.poll import poll_source
+
+    archive = _open(args)
+    try:
+        sources = load_sources(archive.config_dir / "sources.yaml")
+        if args.name:
+            sources = [s for s in sources if s.name == args.name]
+            if not sources:
+                _err(f"error: no source named {args.name!r} in {archive.config_dir / 'sources.yaml'}")
+                return 2
+        if not sources:
+            _out("no sources: add feeds or pages to sources.yaml")
+            return 0
+        http = HttpClient()
+        reports = [poll_source(archive, s, http, datetime.now(UTC), force=args.force) for s in sources]
+    finally:
+        archive.close()
+    if args.json:
+        _json([vars(r) for r in reports])
+    else:
+        for report in reports:
+            for item, reason in report.rejected:
+                _err(f"rejected: {item}: {reason}")
+            for note in report.notes:
+                _err(f"note: {note}")
+            _out(report.summary_line())
+    return 1 if any(r.error for r in reports) else 0
+
+
 def _date_label(article: Article) -> str:
     return article.published.iso() if article.published else "date unknown"
 
@@ -268,6 +303,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
     p.set_defaults(handler=cmd_ingest)
+
+    p = add_command(sub, "poll", help="fetch the feeds and pages in sources.yaml once and ingest what is new")
+    p.add_argument("name", nargs="?", help="only this source (default: all)")
+    p.add_argument("--force", action="store_true", help="poll even a source backing off after an error")
+    p.add_argument("--json", action="store_true", help="machine-readable reports")
+    p.set_defaults(handler=cmd_poll)
 
     p = add_command(sub, "search", help="full-text search, newest first")
     p.add_argument("query", help="words, \"a phrase\", company names in any form")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from briefings.errors import RejectedInput
 from briefings.ingest.build import ArticleBuilder, content_hash
-from briefings.ingest.readers import display_path, iter_input_files, read_file
+from briefings.ingest.readers import RawArticle, display_path, iter_input_files, read_file
 from briefings.store.base import ArchiveStore
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,12 @@ def _source_key(path: Path, source: str) -> str:
     return display_path(path.resolve()) + source[len(display_path(path)):]
 
 
+def _missing_reason(path: Path) -> str:
+    if str(path).startswith(("http:/", "https:/")):  # Path folds '//' to '/'
+        return "a URL, not a file: add it to config/sources.yaml (feed: or page:) and run `briefings poll`"
+    return "no such file or folder"
+
+
 class Ingestor:
     def __init__(self, store: ArchiveStore, builder: ArticleBuilder, max_file_bytes: int,
                  clock: Callable[[], datetime]):
@@ -63,7 +69,7 @@ class Ingestor:
     def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
-        report.items += [ItemReport(display_path(p), "rejected", reason="no such file or folder") for p in missing]
+        report.items += [ItemReport(display_path(p), "rejected", reason=_missing_reason(p)) for p in missing]
 
         def unreadable(name: str, why: str) -> None:
             report.items.append(ItemReport(name, "rejected", reason=why))
@@ -99,7 +105,16 @@ class Ingestor:
                 items.append(ItemReport(raw.source, "rejected", reason=f"could not store: {exc!r}"))
         return items
 
-    def _ingest_one(self, raw, key: str) -> ItemReport:
+    def ingest_raw(self, raw: RawArticle, key: str) -> ItemReport:
+        """One article read elsewhere (a feed item, a fetched page) under a stable source key; a changed
+        source is stored as a new article and the key points at it, as for a changed file."""
+        try:
+            return self._ingest_one(raw, key)
+        except Exception as exc:  # e.g. a storage error: this item's verdict
+            log.error("could not store %s: %r", raw.source, exc)
+            return ItemReport(raw.source, "rejected", reason=f"could not store: {exc!r}")
+
+    def _ingest_one(self, raw: RawArticle, key: str) -> ItemReport:
         seen = self.store.source_seen(key)
         if seen and seen[0] == raw.raw_bytes_hash:
             return ItemReport(raw.source, "unchanged", seen[1])

@@ -1,0 +1,58 @@
+"""Polling config/sources.yaml on a schedule: one APScheduler interval job per source.
+
+Each run polls on the archive worker (SQLite stays on its one thread). Backoff after errors, with
+jitter and at least the server's Retry-After, lives in the core (briefings.feeds.poll): a run that
+falls inside a backoff fetches nothing. The fetch itself also runs on the archive thread, bounded
+by the client's timeout, so a chat command may wait that long behind a slow feed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.delivery import ArchiveWorker
+from briefings.feeds.config import SourceSpec, load_sources
+from briefings.feeds.fetch import HttpClient
+from briefings.feeds.poll import PollReport, poll_source
+
+log = logging.getLogger(__name__)
+MAX_JITTER_SECONDS = 120  # sources with the same interval do not all fire in the same second
+
+
+def sources_in(folder: Path) -> list[SourceSpec]:
+    """The sources of `folder`/sources.yaml; none when the file is absent (it is optional)."""
+    path = folder / "sources.yaml"
+    return load_sources(path) if path.exists() else []
+
+
+async def run_poll(worker: ArchiveWorker, source: SourceSpec, http: HttpClient,
+                   clock: Callable[[], datetime]) -> PollReport | None:
+    try:
+        report = await worker.call(lambda a: poll_source(a, source, http, clock()))
+    except Exception as exc:  # a bug in one poll must not stop the scheduler or the other sources
+        log.exception("polling %s failed: %r", source.name, exc)
+        return None
+    if report.error:
+        log.warning("%s", report.summary_line())
+    elif not report.skipped:
+        log.info("%s", report.summary_line())
+    for item, reason in report.rejected:
+        log.info("source %s: rejected %s: %s", source.name, item, reason)
+    return report
+
+
+def schedule_sources(scheduler: BaseScheduler, worker: ArchiveWorker, sources: list[SourceSpec],
+                     http: HttpClient, clock: Callable[[], datetime], first_delay: float = 5.0) -> None:
+    """One interval job per source; the first poll comes soon after start (staggered), then every interval."""
+    for n, source in enumerate(sources):
+        jitter = min(MAX_JITTER_SECONDS, source.interval * 6)  # at most a tenth of the interval
+        scheduler.add_job(run_poll, IntervalTrigger(minutes=source.interval, jitter=jitter),
+                          args=(worker, source, http, clock), id=f"source:{source.name}",
+                          name=f"source {source.name}", replace_existing=True,
+                          next_run_time=clock() + timedelta(seconds=first_delay + 3 * n))

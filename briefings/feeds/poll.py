@@ -1,0 +1,162 @@
+"""Poll one source once: fetch (conditionally), read its items, ingest them through the archive.
+
+An item polled again is `unchanged` (same stable key, same content); one whose content changed at
+the source is stored as a new article the key now points at, as the pipeline does for a changed
+file, and reported as `updated`. Failures back off exponentially (with jitter, at least as long as
+the server's Retry-After asks); the backoff is kept in the archive's state so restarts respect it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from briefings.archive import Archive
+from briefings.errors import RejectedInput
+from briefings.feeds.config import SourceSpec
+from briefings.feeds.fetch import FetchResult, HttpClient, load_validators, save_validators
+from briefings.feeds.parse import FeedItem, canonical_link, parse_feed
+from briefings.ingest.readers import RawArticle, read_file
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass
+class PollReport:
+    source: str
+    url: str
+    new: list[str] = field(default_factory=list)  # article ids
+    updated: list[str] = field(default_factory=list)  # new versions of items already stored
+    unchanged: int = 0
+    duplicate: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
+    not_modified: bool = False
+    skipped: bool = False  # still backing off from an earlier failure; nothing fetched
+    error: str | None = None
+    status: int | None = None
+    backoff_until: datetime | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. a linked page that could not be fetched
+
+    def summary_line(self) -> str:
+        if self.skipped:
+            return f"{self.source}: backing off until {self.backoff_until:%Y-%m-%d %H:%M %Z}; not fetched"
+        if self.error:
+            return f"{self.source}: error: {self.error}; next try after {self.backoff_until:%Y-%m-%d %H:%M %Z}"
+        if self.not_modified:
+            return f"{self.source}: not modified"
+        return (f"{self.source}: {len(self.new)} new, {len(self.updated)} updated, {self.unchanged} unchanged, "
+                f"{self.duplicate} duplicates, {len(self.rejected)} rejected")
+
+
+def _backoff_key(name: str) -> str:
+    return f"feeds:backoff:{name}"
+
+
+def backoff_state(archive: Archive, name: str) -> tuple[int, datetime | None]:
+    raw = archive.store.get_state(_backoff_key(name))
+    try:
+        data = json.loads(raw) if raw else {}
+        return int(data.get("failures", 0)), datetime.fromisoformat(data["until"]) if data.get("until") else None
+    except (ValueError, TypeError, KeyError):
+        return 0, None
+
+
+def _fail(archive: Archive, source: SourceSpec, report: PollReport, result: FetchResult | None, error: str,
+          now: datetime, jitter: Callable[[], float]) -> PollReport:
+    failures = backoff_state(archive, source.name)[0] + 1
+    base = timedelta(minutes=source.interval) * 2 ** min(failures - 1, 10)
+    delay = min(base, MAX_BACKOFF) * (1 + 0.25 * jitter())  # jitter: many failing feeds do not retry in step
+    if result is not None and result.retry_after is not None:
+        delay = max(delay, timedelta(seconds=result.retry_after))
+    until = now + delay
+    archive.store.set_state(_backoff_key(source.name), json.dumps({"failures": failures, "until": until.isoformat()}),
+                            now)
+    report.error, report.backoff_until = error, until
+    report.status = result.status if result is not None else None
+    return report
+
+
+def _page_article(result: FetchResult, url: str) -> RawArticle:
+    """A fetched page read as the project reads an .html file; its identity is its text, not its bytes
+    (a page's ads and tokens change every load)."""
+    raw = read_file(Path("page.html"), result.body, "", source=url).articles[0]
+    raw.raw_bytes_hash = hashlib.sha256(json.dumps([raw.title, raw.lines], ensure_ascii=False).encode()).hexdigest()
+    raw.url = raw.url or canonical_link(url)
+    return raw
+
+
+def _with_page(item: FeedItem, http: HttpClient, now: datetime) -> tuple[RawArticle, str | None]:
+    """The item's full text from its linked page; the feed's summary (and a note why) if that fails."""
+    result = http.get(item.link or "", now=now)
+    if not result.ok:
+        return item.raw, f"page not fetched ({result.error}); the feed's summary kept"
+    try:
+        page = _page_article(result, item.link or "")
+    except RejectedInput as exc:
+        return item.raw, f"page not read ({exc.reason}); the feed's summary kept"
+    feed = item.raw
+    merged = RawArticle(feed.source, page.lines, feed.raw_bytes_hash, "feed+page", title=feed.title or page.title,
+                        url=feed.url, published=feed.published or page.published, outlet=feed.outlet,
+                        site_name=page.site_name or feed.site_name, captions=page.captions)
+    return merged, None
+
+
+def poll_source(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime, *, force: bool = False,
+                jitter: Callable[[], float] = random.random) -> PollReport:
+    """Fetch `source` once and ingest what is new. `now` is aware; nothing here sleeps but the politeness
+    delay of `http` (injected)."""
+    store = archive.store
+    report = PollReport(source.name, source.url)
+    _, until = backoff_state(archive, source.name)
+    if not force and until is not None and until > now:
+        report.skipped, report.backoff_until = True, until
+        return report
+    result = http.get(source.url, validators=load_validators(store, source.url), now=now)
+    report.status = result.status
+    if result.not_modified:
+        report.not_modified = True
+        store.set_state(_backoff_key(source.name), "{}", now)
+        return report
+    if not result.ok:
+        return _fail(archive, source, report, result, result.error or f"HTTP {result.status}", now, jitter)
+    batch: list[tuple[RawArticle, str]] = []
+    if source.feed:
+        feed = parse_feed(result.body, result.url, result.headers.get("content-type", "application/xml"),
+                          outlet=source.outlet)
+        if feed.error:
+            return _fail(archive, source, report, result, feed.error, now, jitter)
+        report.rejected += feed.rejected
+        for item in feed.items:
+            seen = store.source_seen(item.key)
+            raw = item.raw
+            if source.fetch_pages and item.summary_only and item.link and not (seen and seen[0] == raw.raw_bytes_hash):
+                raw, note = _with_page(item, http, now)
+                if note:
+                    report.notes.append(f"{item.raw.source}: {note}")
+            batch.append((raw, item.key))
+    else:
+        try:
+            page = _page_article(result, source.url)
+        except RejectedInput as exc:
+            return _fail(archive, source, report, result, exc.reason, now, jitter)
+        page.outlet = source.outlet
+        batch.append((page, canonical_link(source.url)))
+    before = {key: store.source_seen(key) for _, key in batch}
+    outcome = archive.ingest_raw(batch)
+    for (_, key), item in zip(batch, outcome.items, strict=True):
+        if item.status == "added":
+            (report.updated if before[key] else report.new).append(item.article_id or "")
+        elif item.status == "unchanged":
+            report.unchanged += 1
+        elif item.status == "duplicate":
+            report.duplicate += 1
+        else:
+            report.rejected.append((item.source, item.reason or "rejected"))
+    save_validators(store, source.url, result, now)
+    store.set_state(_backoff_key(source.name), "{}", now)
+    return report
