@@ -74,6 +74,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         stderr.write(f"not starting: {len(problems)} problem(s) in {folder}\n")
         return 2
     worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+    poll_worker: ArchiveWorker | None = None
     try:
         seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
         stdout.write(f"archive: {seeds.summary_line()} (seeds)\n")
@@ -125,7 +126,10 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             poster.actions = actions
 
         scheduler = build_scheduler(config, deliver, clock)
-        schedule_sources(scheduler, worker, sources_in(folder), HttpClient(), clock)  # config/sources.yaml
+        sources = sources_in(folder)  # config/sources.yaml
+        if sources:  # polls get their own archive connection and thread: a slow feed never delays a command
+            poll_worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+            schedule_sources(scheduler, poll_worker, sources, HttpClient(), clock)
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
@@ -168,3 +172,5 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         return 1 if failed else 0
     finally:
         worker.close()
+        if poll_worker is not None:
+            poll_worker.close()

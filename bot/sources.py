@@ -1,9 +1,9 @@
 """Polling config/sources.yaml on a schedule: one APScheduler interval job per source.
 
-Each run polls on the archive worker (SQLite stays on its one thread). Backoff after errors, with
-jitter and at least the server's Retry-After, lives in the core (briefings.feeds.poll): a run that
-falls inside a backoff fetches nothing. The fetch itself also runs on the archive thread, bounded
-by the client's timeout, so a chat command may wait that long behind a slow feed.
+Each run polls on the worker it is given: `run_bot` gives polls their own archive connection and
+thread, so a slow feed (bounded by the client's timeout) never delays a chat command. Backoff after
+errors, with jitter and at least the server's Retry-After, lives in the core (briefings.feeds.poll):
+a run that falls inside a backoff fetches nothing.
 """
 
 from __future__ import annotations

@@ -426,3 +426,24 @@ def test_ingest_of_a_url_points_to_sources(empty: Archive) -> None:
     reasons = [item.reason for item in report.rejected]
     assert "sources.yaml" in reasons[0] and "briefings poll" in reasons[0]
     assert reasons[1] == "no such file or folder"
+
+
+def test_the_bot_schedules_each_source_and_stops_cleanly(seeded_db, tmp_path):
+    import asyncio
+    import io
+    import shutil
+    from datetime import UTC, datetime
+
+    from bot.app import run_bot
+    from bot.credentials import Credentials
+    from tests.conftest import CONFIG
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG, folder)
+    (folder / "sources.yaml").write_text("sources:\n  - name: local-feed\n    feed: http://127.0.0.1:9/feed.xml\n"
+                                         "    interval: 30\n", encoding="utf-8")
+    db = tmp_path / "a.sqlite3"
+    shutil.copy(seeded_db, db)
+    out = io.StringIO()
+    code = asyncio.run(run_bot(str(folder), str(db), creds=Credentials(), stdin=io.StringIO("brief KT\nquit"),
+                               stdout=out, clock=lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)))
+    assert code == 0 and "scheduled: source local-feed next at" in out.getvalue() and "KT 브리핑" in out.getvalue()
