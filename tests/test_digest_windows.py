@@ -119,3 +119,21 @@ def test_a_digest_that_reads_only_part_of_its_window_says_so(seeded, monkeypatch
     monkeypatch.setattr(compose, "MAX_ARTICLES", 3)  # five seeds, a cap of three: the cap applies
     notes = seeded.compose_digest(DigestSpec(group="grid")).notes
     assert any("only the newest 3 articles" in n for n in notes)
+
+
+async def test_an_article_arriving_late_with_an_old_date_reaches_the_next_since_last_digest_once(world):
+    worker, clock, folder = world
+    config = channels(folder, "since-last")
+    channel = config.by_name()["daily"]
+    clock.now = SLOT_1 - timedelta(hours=1)
+    await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
+    first, second, third = Poster(), Poster(), Poster()
+    await Deliverer(worker, config, {"console": first}, clock).deliver(channel, SLOT_1)
+    clock.now = SLOT_2 - timedelta(hours=2)  # a feed delivers a story from three weeks ago
+    await worker.call(lambda a: a.ingest([article(folder, "old", "늦게 온 소식", "2026-11-01")]))
+    clock.now = SLOT_2
+    await Deliverer(worker, config, {"console": second}, clock).deliver(channel, SLOT_2)
+    clock.now = SLOT_2 + timedelta(days=1)
+    await Deliverer(worker, config, {"console": third}, clock).deliver(channel, SLOT_2 + timedelta(days=1))
+    assert "늦게 온 소식 기사" in "\n".join(second.texts)
+    assert "늦게 온 소식 기사" not in "\n".join(first.texts + third.texts)

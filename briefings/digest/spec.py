@@ -29,10 +29,10 @@ class Period:
         return f"{self.start or '…'} – {self.end or '…'}"
 
     def date_bounds(self) -> tuple[date | None, date | None]:
-        """The publication dates to read: a since-last window is decided by ingestion time, so its dates
-        only keep out old news archived late (a backfill), up to SINCE_LAST_MAX_AGE_DAYS back."""
-        if self.ingested_after is not None and self.end is not None:
-            return self.end - timedelta(days=SINCE_LAST_MAX_AGE_DAYS), self.end
+        """The publication dates to read: a since-last window is decided by arrival alone, so an article
+        that arrives late with an old date (or none) still reaches the next digest, once."""
+        if self.ingested_after is not None:
+            return None, None
         return self.start, self.end
 
     def previous(self) -> Period | None:
@@ -61,7 +61,6 @@ def parse_window(text: str) -> str:
 
 
 MAX_WINDOW_DAYS = 100 * 365  # longer reaches before any news archive (and past the calendar's start)
-SINCE_LAST_MAX_AGE_DAYS = 7  # a since-last digest never shows news older than this (e.g. a backfill)
 
 
 def resolve_window(window: str, now: datetime, last_delivery: datetime | None, fallback_days: int = 1,
