@@ -1,0 +1,111 @@
+"""The page's main text, chosen among the page's structured body, trafilatura and readability-lxml.
+
+The libraries find the main content (a sidebar `<article>` before the real one, menus, share widgets);
+simple sanity rules pick between them; a linear fallback reads pages both return nothing for."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+_DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
+_BR = re.compile(r"<br\s*/?>", re.I)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article|dd|dt|figcaption)\s*>", re.I)
+MIN_TRUSTED_CHARS = 200   # a structured body shorter than this may be a teaser, not the article
+MAX_LINK_DENSITY = 0.5    # above this an extract is a menu or a list of links, not an article
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("readability").setLevel(logging.CRITICAL)
+
+
+@dataclass
+class Candidate:
+    source: str
+    lines: list[str]
+    link_chars: int = 0
+
+    @property
+    def chars(self) -> int:
+        return sum(len(line) for line in self.lines)
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / self.chars if self.chars else 1.0
+
+
+def from_trafilatura(text: str) -> Candidate:
+    import trafilatura  # heavy import, only when a page is read
+
+    try:
+        out = trafilatura.extract(text, include_comments=False, include_tables=True, output_format="txt")
+    except Exception:  # a library failure on one odd page costs that candidate only
+        out = None
+    return Candidate("trafilatura", [" ".join(ln.split()) for ln in (out or "").splitlines() if ln.strip()])
+
+
+def _lines_with_links(fragment: str) -> tuple[list[str], int]:
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", _BR.sub("\n", fragment))
+    tree = LexborHTMLParser(marked)
+    links = sum(len(" ".join(a.text().split())) for a in tree.css("a"))
+    root = tree.body or tree.root
+    text = root.text(separator="") if root is not None else ""
+    return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()], links
+
+
+def from_readability(text: str) -> Candidate:
+    from readability import Document
+
+    try:
+        summary = Document(text).summary(html_partial=True)
+    except Exception:  # as above: an unparseable page leaves the other candidates
+        return Candidate("readability", [])
+    lines, links = _lines_with_links(summary)
+    return Candidate("readability", lines, links)
+
+
+def from_densest_block(text: str) -> Candidate:
+    """The element holding the most non-link text in its own and its children's text nodes: one pass
+    over text nodes, linear however deep the page (used when both libraries return nothing)."""
+    tree = LexborHTMLParser(_BR.sub("\n", text))
+    root = tree.body or tree.root
+    if root is None:
+        return Candidate("fallback", [])
+    for node in root.css(_DROP):
+        node.decompose()
+    scores: dict[int, int] = {}
+    nodes: dict[int, object] = {}
+    for node in root.traverse(include_text=True):
+        if node.tag != "-text" or node.parent is None or node.parent.tag == "a":
+            continue
+        size = len((node.text_content or "").strip())
+        parent = node.parent
+        for holder in (parent, parent.parent):  # p/span-wrapped text counts for its container too
+            if holder is not None:
+                key = holder.mem_id
+                scores[key] = scores.get(key, 0) + size
+                nodes[key] = holder
+    if not scores:
+        return Candidate("fallback", [])
+    best = nodes[max(scores, key=lambda k: scores[k])]
+    lines, links = _lines_with_links(best.html or "")
+    return Candidate("fallback", lines, links)
+
+
+def choose(structured: list[str], page: str) -> Candidate:
+    """The structured body when it is a full article; otherwise the better library extract."""
+    trusted = Candidate("structured", structured)
+    traf = from_trafilatura(page)
+    if trusted.chars >= MIN_TRUSTED_CHARS and trusted.chars >= 0.5 * traf.chars:
+        return trusted
+    read = from_readability(page)
+    usable = [c for c in (read, traf) if c.chars and c.link_density <= MAX_LINK_DENSITY]
+    if usable:
+        best = usable[0]
+        # readability keeps the whole article container; a much shorter pick missed part of it
+        if len(usable) == 2 and read.chars < 0.5 * traf.chars:
+            best = traf
+        return best
+    fallback = from_densest_block(page)
+    return max((trusted, fallback), key=lambda c: c.chars)
