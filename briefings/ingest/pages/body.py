@@ -103,8 +103,9 @@ def choose(structured: list[str], page: str) -> Candidate:
     usable = [c for c in (read, traf) if c.chars and c.link_density <= MAX_LINK_DENSITY]
     if usable:
         best = usable[0]
-        # readability keeps the whole article container; a much shorter pick missed part of it
-        if len(usable) == 2 and read.chars < 0.5 * traf.chars:
+        # readability keeps the article's container whole and drops trafilatura's stray teaser lists;
+        # only a far shorter pick than trafilatura's suggests it caught a fragment
+        if len(usable) == 2 and read.chars < MIN_TRUSTED_CHARS and read.chars < 0.3 * traf.chars:
             best = traf
         return best
     fallback = from_densest_block(page)
