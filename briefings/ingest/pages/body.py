@@ -35,14 +35,23 @@ class Candidate:
         return self.link_chars / self.chars if self.chars else 1.0
 
 
+def _link_texts(text: str) -> set[str]:
+    tree = LexborHTMLParser(text)
+    return {t for t in (" ".join(a.text().split()) for a in tree.css("a")) if t}
+
+
 def from_trafilatura(text: str) -> Candidate:
+    """trafilatura's text; its plain-text output drops links, so a line that is exactly some link's
+    text on the page counts as link text (a teaser list or a menu taken for the article)."""
     import trafilatura  # heavy import, only when a page is read
 
     try:
         out = trafilatura.extract(text, include_comments=False, include_tables=True, output_format="txt")
     except Exception:  # a library failure on one odd page costs that candidate only
         out = None
-    return Candidate("trafilatura", [" ".join(ln.split()) for ln in (out or "").splitlines() if ln.strip()])
+    lines = [" ".join(ln.split()) for ln in (out or "").splitlines() if ln.strip()]
+    links = _link_texts(text) if lines else set()
+    return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links))
 
 
 def _lines_with_links(fragment: str) -> tuple[list[str], int]:
