@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefings.errors import RejectedInput
+from briefings.ingest.clean import Byline
 from briefings.ingest.html import read_html
 from briefings.ingest.metadata import OutletMap, attribute, parse_stated_date
 from briefings.ingest.readers import read_file
@@ -121,6 +122,12 @@ def test_author_from_meta_and_the_outlet_name_is_not_a_reporter() -> None:
 def test_stated_author_fills_the_reporter_only_without_a_byline() -> None:
     who = attribute([], [], OutletMap(), stated_author="박예시")
     assert who.reporter.name == "박예시"
+    text_byline = Byline(name="정기자", email=None, desk=None, text="정기자")
+    assert attribute([text_byline], [], OutletMap(), stated_author="박예시").reporter.name == "정기자"
+    # a tip line parsed as a name loses to the stated author that a byline in the text confirms
+    tip = Byline(name="이메일", email=None, desk=None, text="이메일")
+    sign_off = Byline(name=None, email=None, desk=None, text="가상뉴스 박예시입니다.")
+    assert attribute([sign_off, tip], [], OutletMap(), stated_author="박예시").reporter.name == "박예시"
 
 
 def test_page_author_reaches_the_reader_output(tmp_path: Path) -> None:

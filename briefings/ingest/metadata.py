@@ -131,8 +131,11 @@ class Attribution:
 def attribute(bylines: list[Byline], source_urls: list[str], outlets: OutletMap, *,
               stated_outlet: str | None = None, site_name: str | None = None,
               url: str | None = None, stated_author: str | None = None) -> Attribution:
-    # a byline in the text names the reporter; the page's metadata only when the text names none
-    name = next((b.name for b in bylines if b.name), None) or stated_author
+    # a byline in the text names the reporter; the page's stated author picks among several bylines
+    # (a tip line's "이메일" can parse as one) and names the reporter when the text names none
+    names = [b.name for b in bylines if b.name]
+    confirmed = stated_author and (not names or any(stated_author in (b.text or "") for b in bylines))
+    name = stated_author if confirmed else next(iter(names), None)
     email = next((b.email for b in bylines if b.email), None)
     byline = next((b.text for b in bylines if b.name and b.email), None) or (bylines[0].text if bylines else None)
     desks = [b.desk for b in bylines if b.desk]
