@@ -146,3 +146,13 @@ def test_short_page_is_rejected_with_its_metadata_in_the_reason(tmp_path: Path) 
         read_file(tmp_path / "short.html", data, "h")
     reason = caught.value.reason
     assert "짧은 속보" in reason and "2023-04-19T22:35:45Z" in reason and "최예시" in reason
+
+
+def test_an_extract_is_checked_against_the_pages_own_summary() -> None:
+    from briefings.ingest.pages.body import Candidate, covers
+
+    article = Candidate("readability", SENTENCES)
+    comments = Candidate("trafilatura", ["댓글 작성자 1: 좋은 소식이네요", "댓글 작성자 2: 동의합니다"] * 5)
+    lead = SENTENCES[0][:30] + "…"
+    assert covers(lead, article) == 1.0
+    assert covers(lead, comments) < 0.5

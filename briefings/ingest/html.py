@@ -76,7 +76,8 @@ def read_html(text: str) -> HtmlFields:
         published = time_node.attributes.get("datetime")
     captions = [" ".join(n.text().split()) for n in tree.css("figcaption")]
     captions = [c for c in captions if c]
-    chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text)
+    lead = meta.meta(tree, "og:description", "description", "twitter:description")
+    chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text, lead)
     title = _title(tree, blob if blob.title and not data.title else data, site_names)
     lines = [ln for ln in chosen.lines if ln not in captions and ln != title]
     return HtmlFields(lines, title=title, url=meta.meta(tree, "og:url"), published=published,

@@ -15,6 +15,8 @@ _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, butt
 _BR = re.compile(r"<br\s*/?>", re.I)
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article|dd|dt|figcaption)\s*>", re.I)
 MIN_TRUSTED_CHARS = 200   # a structured body shorter than this may be a teaser, not the article
+MIN_LEAD_CHARS = 30      # a shorter og:description says too little to check an extract against
+LEAD_COVERED = 0.5       # an article contains at least half the pairs of characters of its own summary
 MAX_LINK_DENSITY = 0.5    # above this an extract is a menu or a list of links, not an article
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -102,8 +104,22 @@ def from_densest_block(text: str) -> Candidate:
     return Candidate("fallback", lines, links)
 
 
-def choose(structured: list[str], page: str) -> Candidate:
-    """The structured body when it is a full article; otherwise the better library extract."""
+def _pairs(text: str) -> set[str]:
+    flat = "".join(text.split())
+    return {flat[i:i + 2] for i in range(len(flat) - 1)}
+
+
+def covers(lead: str, candidate: Candidate) -> float:
+    """How much of the page's stated summary (og:description) a candidate's text contains."""
+    want = _pairs(lead.rstrip(".… "))
+    return len(want & _pairs(" ".join(candidate.lines))) / len(want) if want else 1.0
+
+
+def choose(structured: list[str], page: str, lead: str | None = None) -> Candidate:
+    """The structured body when it is a full article; otherwise the better library extract.
+
+    `lead` is the page's own summary: an extract that does not contain it (a comment thread, a
+    related-articles box) loses to one that does."""
     trusted = Candidate("structured", structured)
     traf = from_trafilatura(page)
     if trusted.chars >= MIN_TRUSTED_CHARS and trusted.chars >= 0.5 * traf.chars:
@@ -116,6 +132,10 @@ def choose(structured: list[str], page: str) -> Candidate:
         # only a far shorter pick than trafilatura's suggests it caught a fragment
         if len(usable) == 2 and read.chars < MIN_TRUSTED_CHARS and read.chars < 0.3 * traf.chars:
             best = traf
+        if len(usable) == 2 and lead and len(lead) >= MIN_LEAD_CHARS:
+            fit = {c.source: covers(lead, c) for c in usable}
+            if fit[best.source] < LEAD_COVERED <= max(fit.values()):
+                best = max(usable, key=lambda c: fit[c.source])
         return best
     fallback = from_densest_block(page)
     return max((trusted, fallback), key=lambda c: c.chars)
