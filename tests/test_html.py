@@ -58,6 +58,8 @@ def test_sidebar_article_before_the_main_one_is_not_taken_for_the_body() -> None
     ("한빛전자 2분기 영업이익 12% 증가 - 가상방송 뉴스", "가상방송"),
     ("한빛전자 2분기 영업이익 12% 증가 : 예시 뉴스", None),
     ("한빛전자 2분기 영업이익 12% 증가 | Example News Agency", "Example News Agency"),
+    ("한빛전자 2분기 영업이익 12% 증가 - 가상경제", None),
+    ("한빛전자 2분기 영업이익 12% 증가 | ABC", None),
 ])
 def test_site_name_suffix_is_removed_from_the_title(stated: str, site: str | None) -> None:
     head = f'<meta property="og:title" content="{stated}">'
@@ -117,6 +119,12 @@ def test_author_from_meta_and_the_outlet_name_is_not_a_reporter() -> None:
     assert read_html(page(body, head)).author == "박예시"
     assert read_html(page(body, '<meta property="og:site_name" content="가상 뉴스">'
                                 '<meta name="author" content="가상 뉴스">')).author is None
+
+
+def test_author_role_and_email_are_taken_off_the_stated_name() -> None:
+    body = "<article>" + "".join(f"<p>{s}</p>" for s in SENTENCES) + "</article>"
+    head = '<meta name="author" content="박예시 기자 park@example.com">'
+    assert read_html(page(body, head)).author == "박예시"
 
 
 def test_stated_author_fills_the_reporter_only_without_a_byline() -> None:

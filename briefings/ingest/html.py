@@ -59,6 +59,7 @@ def _title(tree: HTMLParser, data: structured.Structured, site_names: list[str])
 
 def _author(tree: HTMLParser, data: structured.Structured, site_names: list[str]) -> str | None:
     names = [*data.authors, *meta.meta_all(tree, "author", "article:author", "dable:author", "byl")]
+    names = [meta.clean_author(n) for n in names if not n.startswith(("http://", "https://"))]
     return next((n for n in names if meta.looks_like_person(n, site_names)), None)
 
 

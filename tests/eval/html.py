@@ -73,7 +73,9 @@ def _expected(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))["parsed_data"]
     publishers = {p.get("name", "") for p in data.get("publisher", []) if isinstance(p, dict)}
     authors = [a.get("name", "") for a in data.get("author", []) if isinstance(a, dict)]
-    people = [a for a in authors if a and a not in publishers and "news" not in a.lower() and "뉴스" not in a]
+    # SBS states "이름 기자": the name is what a reporter field holds
+    people = [a.removesuffix("기자").strip() for a in authors
+              if a and a not in publishers and "news" not in a.lower() and "뉴스" not in a]
     return {"title": html.unescape((data.get("title") or [""])[0]).strip(),
             "body": "\n".join(data.get("text") or []),
             "published": (data.get("published_at") or [None])[0],

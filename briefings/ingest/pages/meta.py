@@ -9,8 +9,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 # "제목 | 연합뉴스", "… - SBS 뉴스", "… : 네이트 뉴스", "… :: 조선일보", "… < 경제 < 기사본문 - 매체".
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " < ", " · ", " ｜ ")
-_OUTLET_WORDS = re.compile(r"(?i)뉴스|일보|신문|방송|미디어|타임즈|투데이|news|times|herald|agency|press|"
-                           r"media|\btv\b|daily|post|journal|[a-z]+\.(?:com|co\.kr|kr|net)")
+_OUTLET_WORDS = re.compile(r"(?i)뉴스|일보|신문|방송|미디어|타임[즈스]|투데이|데일리|비즈|경제$|news|times|herald|"
+                           r"agency|press|media|\btv\b|daily|post|journal|[a-z]+\.(?:com|co\.kr|kr|net)|^[A-Z]{2,5}$")
+# "홍길동 기자 hong@example.com" states the name only once these are taken off.
+_EMAIL = re.compile(r"\S{1,64}@\S{1,255}")
+_ROLE = re.compile(r"\s*(?:선임|수석|객원|전문|인턴)?\s*(?:기자|특파원|논설위원|앵커|리포터|PD)\s*$")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 MAX_SUFFIX_CHARS = 40
 
@@ -83,3 +86,9 @@ def looks_like_person(name: str, site_names: list[str]) -> bool:
     if not name or name.startswith(("http://", "https://", "www.")) or len(name) > 60:
         return False
     return not _is_site(name, {_folded(n) for n in site_names if n})
+
+
+def clean_author(name: str) -> str:
+    """The author's name without an e-mail address or the `기자`-style role after it."""
+    name = " ".join(_EMAIL.sub(" ", name).split())
+    return _ROLE.sub("", name).strip(" ,/·") or name
