@@ -87,6 +87,17 @@ def _plain_trafilatura(page: str) -> str:
     return trafilatura.extract(page) or ""
 
 
+def _trafilatura_metadata(page: str, want: dict) -> dict:
+    """trafilatura's own title, date and author, the baseline for the product's metadata."""
+    import trafilatura
+    meta = trafilatura.extract_metadata(page)
+    title = (meta.title or "") if meta else ""
+    author = (meta.author or "") if meta else ""
+    stated = want["published"][:10] if want["published"] else None
+    return {"t_title": title == want["title"], "t_date": bool(meta and stated and meta.date == stated),
+            "t_author": (author.removesuffix("기자").strip() in want["authors"]) if want["authors"] else None}
+
+
 def _plain_readability(page: str) -> str:
     import lxml.html
     from readability import Document
@@ -132,6 +143,7 @@ def run(ctx) -> dict:
             body, lines = "", []
             row["product_captions"] = 0.0
             row.update(rejected=1, title=False, author=False if want["authors"] else None, date=False)
+        row.update(_trafilatura_metadata(page, want))
         row["product"] = f1(body, want["body"])
         row["menu"] = _menu_lines(lines, bigrams(want["body"]))
         row["trafilatura"] = f1(_plain_trafilatura(page), want["body"])
@@ -171,8 +183,12 @@ def _report(rows: list[dict]) -> dict:
                                                           "readability", "old")},
             "title_exact": round(mean(r["title"] for r in part), 3),
             "old_title_exact": round(mean(r["old_title"] for r in part), 3),
+            "trafilatura_title_exact": round(mean(r["t_title"] for r in part), 3),
             "date_correct": round(mean(r["date"] for r in part), 3),
+            "trafilatura_date_correct": round(mean(r["t_date"] for r in part), 3),
             "author_rate": round(mean(r["author"] for r in authored), 3) if authored else None,
+            "trafilatura_author_rate": round(mean(r["t_author"] for r in authored), 3) if authored else None,
+            "old_author_rate": 0.0,  # the old reader never read an author
             "rejected": sum(r["rejected"] for r in part), "old_rejected": sum(r["old_rejected"] for r in part),
             "menu_lines_per_page": round(mean(r["menu"] for r in part), 2),
             "old_menu_lines_per_page": round(mean(r["old_menu"] for r in part), 2),
@@ -185,6 +201,9 @@ def _report(rows: list[dict]) -> dict:
               f"{fig['old_rejected']:>7}{fig['menu_lines_per_page']:>6.1f}{fig['old_menu_lines_per_page']:>8.1f}")
     print("product with its photo captions counted as body (the expected text keeps Yonhap's captions): "
           + ", ".join(f"{h} {f['product_captions']:.3f}" for h, f in figures.items()))
+    print("trafilatura's own metadata (title / date / author): " + ", ".join(
+        f"{h} {f['trafilatura_title_exact']:.2f} / {f['trafilatura_date_correct']:.2f} / "
+        f"{f['trafilatura_author_rate'] or 0:.2f}" for h, f in figures.items()))
     worst = sorted(rows, key=lambda r: r["product"])[:5]
     print("lowest product F1: " + ", ".join(f"{r['name']} {r['product']:.2f}" for r in worst))
     return figures
