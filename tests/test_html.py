@@ -69,10 +69,11 @@ def test_site_name_suffix_is_removed_from_the_title(stated: str, site: str | Non
     assert read_html(page(body, head)).title == "한빛전자 2분기 영업이익 12% 증가"
 
 
-def test_title_whose_dash_is_part_of_the_headline_is_kept() -> None:
-    head = '<meta property="og:title" content="한빛전자 - 가온화학 합병 추진">'
+@pytest.mark.parametrize("stated", ["한빛전자 - 가온화학 합병 추진", "한빛전자, 신제품 공개 - Apple 협력"])
+def test_title_whose_separator_is_part_of_the_headline_is_kept(stated: str) -> None:
+    head = f'<meta property="og:title" content="{stated}">'
     body = "<article>" + "".join(f"<p>{s}</p>" for s in SENTENCES) + "</article>"
-    assert read_html(page(body, head)).title == "한빛전자 - 가온화학 합병 추진"
+    assert read_html(page(body, head)).title == stated
 
 
 def test_json_ld_article_body_headline_date_and_author_are_read() -> None:

@@ -10,7 +10,8 @@ from selectolax.lexbor import LexborHTMLParser
 # "제목 | 연합뉴스", "… - SBS 뉴스", "… : 네이트 뉴스", "… :: 조선일보", "… < 경제 < 기사본문 - 매체".
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " < ", " · ", " ｜ ")
 _OUTLET_WORDS = re.compile(r"(?i)뉴스|일보|신문|방송|미디어|타임[즈스]|투데이|데일리|비즈|경제$|news|times|herald|"
-                           r"agency|press|media|\btv\b|daily|post|journal|[a-z]+\.(?:com|co\.kr|kr|net)|^[A-Z]{2,5}$")
+                           r"agency|press|media|\btv\b|daily|post|journal|[a-z]+\.(?:com|co\.kr|kr|net)")
+_CALL_SIGN = re.compile(r"^[A-Z]{2,5}$")  # KBS, YTN, JTBC: case-sensitive, so "Apple" is not one
 # "홍길동 기자 hong@example.com" states the name only once these are taken off.
 _EMAIL = re.compile(r"\S{1,64}@\S{1,255}")
 _ROLE = re.compile(r"\s*(?:선임|수석|객원|전문|인턴)?\s*(?:기자|특파원|논설위원|앵커|리포터|PD)\s*$")
@@ -78,7 +79,7 @@ def _is_site(segment: str, known: set[str]) -> bool:
     folded = _folded(segment)
     if folded in known or any(k and (k in folded or folded in k) for k in known if len(k) >= 2):
         return True
-    return bool(_OUTLET_WORDS.search(segment)) and len(segment.split()) <= 4
+    return (bool(_OUTLET_WORDS.search(segment)) and len(segment.split()) <= 4) or bool(_CALL_SIGN.match(segment))
 
 
 def looks_like_person(name: str, site_names: list[str]) -> bool:
