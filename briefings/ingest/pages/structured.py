@@ -16,7 +16,7 @@ _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnew
                   "opinionnewsarticle", "backgroundnewsarticle", "report", "liveblogposting"}
 # A script assigning the article's JSON to a global (Arc Fusion and look-alikes).
 _BLOB = re.compile(r"(?:Fusion\.globalContent|window\.__INITIAL_STATE__|__NEXT_DATA__)\s*=\s*")
-_TAGS = re.compile(r"<[^<>]{0,2000}>")
+MAX_BLOB_TRIES = 3
 _BREAKS = re.compile(r"<br\s*/?>|</p\s*>", re.I)
 
 
@@ -108,7 +108,8 @@ def _content_elements(doc: dict) -> list[str]:
 def from_script_blob(text: str) -> Structured:
     """The article in a script's JSON assignment, when it has Arc-style `content_elements`."""
     decoder = json.JSONDecoder(strict=False)
-    for match in _BLOB.finditer(text):
+    # a real page assigns its article once; a few tries keep a page of repeated openers linear
+    for _, match in zip(range(MAX_BLOB_TRIES), _BLOB.finditer(text), strict=False):
         try:
             doc, _end = decoder.raw_decode(text, match.end())
         except (json.JSONDecodeError, RecursionError):
