@@ -80,7 +80,8 @@ def read_html(text: str) -> HtmlFields:
     lead = meta.meta(tree, "og:description", "description", "twitter:description")
     chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text, lead)
     title = _title(tree, blob if blob.title and not data.title else data, site_names)
-    lines = [ln for ln in chosen.lines if ln not in captions and ln != title]
+    apart = {*captions, title}  # kept as captions and title, not repeated as body lines
+    lines = [ln for ln in chosen.lines if ln not in apart]
     return HtmlFields(lines, title=title, url=meta.meta(tree, "og:url"), published=published,
                       site_name=site_name, author=_author(tree, data if data.authors else blob, site_names),
                       body_source=chosen.source, captions=captions)
