@@ -103,7 +103,7 @@ class ArticleBuilder:
         stated = parse_stated_date(raw.published) if raw.published else None
         stated = stated or published_from_stamps(cleaned.stamps, self.rules.published_labels)
         who = attribute(cleaned.bylines, cleaned.source_urls, self.outlets, stated_outlet=raw.outlet,
-                        site_name=raw.site_name, url=raw.url)
+                        site_name=raw.site_name, url=raw.url, stated_author=raw.author)
         digest = content_hash(title, paragraphs)
         companies = tag_companies(self.taxonomy, paragraphs, title)
         self._checkpoint(raw, started, "company tags")

@@ -1,4 +1,4 @@
-"""Extract an article's text blocks and stated metadata from an HTML page."""
+"""Extract an article's text lines and stated metadata from an HTML page (the work is in pages/)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-_DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
+from briefings.ingest.pages import body, meta, structured
+
 MAX_NESTING = 5_000  # real news pages nest < 100 deep; HTML parsers are quadratic in depth
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})[^<>]{0,2000}?(/?)>")
 # Tags that never nest (void) or that the parser closes implicitly: they do not deepen a page.
 _FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
          "p", "li", "dt", "dd", "td", "th", "tr", "option"}
-_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "td", "dd"}
 
 
 @dataclass
@@ -23,34 +23,9 @@ class HtmlFields:
     url: str | None = None
     published: str | None = None
     site_name: str | None = None
+    author: str | None = None
+    body_source: str | None = None  # which extractor gave the lines (for evaluation and reports)
     captions: list[str] = field(default_factory=list)
-
-
-def _meta(tree: HTMLParser, *names: str) -> str | None:
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            node = tree.css_first(f'meta[{attr}="{name}"]')
-            if node is not None:
-                content = (node.attributes.get("content") or "").strip()
-                if content:
-                    return content
-    return None
-
-
-def _outer_blocks(root):
-    """Blocks not inside another block, in document order; a block is read whole with its children.
-
-    One pass that never descends into a block: linear in the page, however deep its nesting
-    (a walk up to the root from every block was quadratic on 100k nested tags)."""
-    stack = [root.child] if root.child is not None else []
-    while stack:
-        node = stack.pop()
-        if node.next is not None:
-            stack.append(node.next)
-        if node.tag in _BLOCKS:
-            yield node
-        elif node.child is not None:
-            stack.append(node.child)
 
 
 class PageTooDeep(ValueError):
@@ -72,41 +47,41 @@ def nesting_depth(text: str, limit: int = MAX_NESTING) -> int:
     return deepest
 
 
+
+
+def _title(tree: HTMLParser, data: structured.Structured, site_names: list[str]) -> str | None:
+    title = meta.meta(tree, "og:title", "twitter:title") or data.title
+    if title is None:
+        node = tree.css_first("h1") or tree.css_first("title")
+        title = " ".join(node.text().split()) if node is not None else None
+    return meta.strip_site_suffix(meta.unescape_twice(title), site_names) if title else None
+
+
+def _author(tree: HTMLParser, data: structured.Structured, site_names: list[str]) -> str | None:
+    names = [*data.authors, *meta.meta_all(tree, "author", "article:author", "dable:author", "byl")]
+    names = [meta.clean_author(n) for n in names if not n.startswith(("http://", "https://"))]
+    return next((n for n in names if meta.looks_like_person(n, site_names)), None)
+
+
 def read_html(text: str) -> HtmlFields:
     if (depth := nesting_depth(text)) > MAX_NESTING:
         raise PageTooDeep(f"elements nested deeper than {MAX_NESTING:,} (at least {depth:,}): not a news page")
     tree = HTMLParser(text)
-    title = _meta(tree, "og:title", "twitter:title")
-    if title is None:
-        h1 = tree.css_first("h1")
-        title_node = h1 if h1 is not None else tree.css_first("title")
-        title = title_node.text(strip=True) if title_node is not None else None
-    fields = HtmlFields(
-        lines=[],
-        title=title or None,
-        url=_meta(tree, "og:url"),
-        published=_meta(tree, "article:published_time", "datePublished", "pubdate", "date"),
-        site_name=_meta(tree, "og:site_name", "application-name"),
-    )
-    if fields.published is None:
-        time_node = tree.css_first("time[datetime]")
-        if time_node is not None:
-            fields.published = time_node.attributes.get("datetime")
-    root = tree.css_first("article") or tree.body or tree.root
-    if root is None:
-        return fields
-    for node in root.css(_DROP):
-        node.decompose()
-    for node in _outer_blocks(root):
-        line = " ".join(node.text(separator=" ").split())
-        if not line:
-            continue
-        if node.tag == "figcaption":
-            fields.captions.append(line)
-        elif node.tag == "h1" and title and line == title:
-            continue
-        else:
-            fields.lines.append(line)
-    if not fields.lines:
-        fields.lines = [ln.strip() for ln in root.text(separator="\n").splitlines() if ln.strip()]
-    return fields
+    data = structured.from_json_ld(tree)
+    blob = structured.from_script_blob(text) if "content_elements" in text else structured.Structured()
+    site_name = meta.meta(tree, "og:site_name", "application-name")
+    site_names = [n for n in (site_name, data.publisher) if n]
+    published = (meta.meta(tree, "article:published_time", "datePublished", "pubdate", "date")
+                 or data.published or blob.published)
+    if published is None and (time_node := tree.css_first("time[datetime]")) is not None:
+        published = time_node.attributes.get("datetime")
+    captions = [" ".join(n.text().split()) for n in tree.css("figcaption")]
+    captions = [c for c in captions if c]
+    lead = meta.meta(tree, "og:description", "description", "twitter:description")
+    chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text, lead)
+    title = _title(tree, blob if blob.title and not data.title else data, site_names)
+    apart = {*captions, title}  # kept as captions and title, not repeated as body lines
+    lines = [ln for ln in chosen.lines if ln not in apart]
+    return HtmlFields(lines, title=title, url=meta.meta(tree, "og:url"), published=published,
+                      site_name=site_name, author=_author(tree, data if data.authors else blob, site_names),
+                      body_source=chosen.source, captions=captions)

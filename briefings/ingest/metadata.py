@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,7 +16,9 @@ from briefings.models import PartialDate, Reporter
 from briefings.yamlconf import load_model
 
 # ISO 8601 only when the whole value is ISO ("2021", "2021-01", "2021-01-04T10:00:00+09:00").
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})\S*)?)?)?$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?"
+                  r"\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$")
+KST = ZoneInfo("Asia/Seoul")
 _KOREAN = re.compile(
     r"(\d{4})\s*[.\-/년]\s*(\d{1,2})(?:\s*[.\-/월]\s*(\d{1,2})\s*일?)?\.?(?:\s*(\d{1,2}):(\d{2}))?")
 
@@ -50,12 +53,40 @@ def _valid(year: int, month: int | None, day: int | None) -> bool:
     return True
 
 
+def _offset(value: str) -> timezone | None:
+    if value in ("Z", "z"):
+        return UTC
+    digits = value[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    sign = -1 if value[0] == "-" else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _in_korea(m: re.Match[str]) -> tuple[PartialDate, str | None] | None:
+    """A timestamp with a UTC offset, as the date and time in Korea (`…T22:35:45Z` is the next day there)."""
+    zone = _offset(m[7])
+    if zone is None:
+        return None
+    try:
+        stamp = datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=zone)
+    except ValueError:
+        return None
+    local = stamp.astimezone(KST)
+    return PartialDate(local.year, local.month, local.day), f"{local.hour:02d}:{local.minute:02d}"
+
+
 def parse_stated_date(text: str) -> tuple[PartialDate, str | None] | None:
     """Parse '2016.02.01 11:53', '2021-01-04T10:00:00+09:00', '2021-01', '2021년 1월'.
 
-    Returns (date, 'HH:MM' or None); None when the text states no valid date.
+    Returns (date, 'HH:MM' or None), in Korean time when the text gives a UTC offset; None when the
+    text states no valid date.
     """
     text = text.strip()
+    iso = _ISO.match(text)
+    if iso and iso[7] and _valid(int(iso[1]), int(iso[2]), int(iso[3])) and (korean := _in_korea(iso)):
+        return korean
     for pattern in (_ISO, _KOREAN):
         m = pattern.match(text) if pattern is _ISO else pattern.search(text)  # Korean: anywhere
         if not m:
@@ -65,7 +96,7 @@ def parse_stated_date(text: str) -> tuple[PartialDate, str | None] | None:
         day = int(m[3]) if m[3] else None
         if not _valid(year, month, day):
             return None
-        clock = f"{int(m[4]):02d}:{m[5]}" if m[4] else None
+        clock = f"{int(m[4]):02d}:{m[5]}" if m[4] and int(m[4]) < 24 and int(m[5]) < 60 else None
         return PartialDate(year, month, day), clock
     return None
 
@@ -99,8 +130,12 @@ class Attribution:
 
 def attribute(bylines: list[Byline], source_urls: list[str], outlets: OutletMap, *,
               stated_outlet: str | None = None, site_name: str | None = None,
-              url: str | None = None) -> Attribution:
-    name = next((b.name for b in bylines if b.name), None)
+              url: str | None = None, stated_author: str | None = None) -> Attribution:
+    # a byline in the text names the reporter; the page's stated author picks among several bylines
+    # (a tip line's "이메일" can parse as one) and names the reporter when the text names none
+    names = [b.name for b in bylines if b.name]
+    confirmed = stated_author and (not names or any(stated_author in (b.text or "") for b in bylines))
+    name = stated_author if confirmed else next(iter(names), None)
     email = next((b.email for b in bylines if b.email), None)
     byline = next((b.text for b in bylines if b.name and b.email), None) or (bylines[0].text if bylines else None)
     desks = [b.desk for b in bylines if b.desk]

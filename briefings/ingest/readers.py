@@ -12,9 +12,10 @@ from pathlib import Path
 
 from briefings.errors import RejectedInput
 from briefings.ingest.decoding import decode_bytes
-from briefings.ingest.html import PageTooDeep, read_html
+from briefings.ingest.html import HtmlFields, PageTooDeep, read_html
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
+MIN_PAGE_TEXT_CHARS = 20  # as the builder's minimum body: less is no article, whatever cleaning does
 JSON_FIELDS = ("title", "body", "url", "published", "outlet")
 _FEED_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.S)
 
@@ -32,6 +33,7 @@ class RawArticle:
     published: str | None = None
     outlet: str | None = None
     site_name: str | None = None
+    author: str | None = None  # as the page's metadata states it; a byline in the text wins
     captions: list[str] = field(default_factory=list)
 
 
@@ -85,8 +87,11 @@ def read_file(path: Path, data: bytes, raw_hash: str, source: str | None = None)
             fields = read_html(text)
         except PageTooDeep as exc:
             raise RejectedInput(source, str(exc)) from None
+        if sum(len(line) for line in fields.lines) < MIN_PAGE_TEXT_CHARS:
+            raise RejectedInput(source, _no_text_reason(fields))
         art = RawArticle(source, fields.lines, raw_hash, "html", title=fields.title, url=fields.url,
-                         published=fields.published, site_name=fields.site_name, captions=fields.captions)
+                         published=fields.published, site_name=fields.site_name, author=fields.author,
+                         captions=fields.captions)
         return ReadOutcome([art], [], encoding)
     if suffix == ".json":
         return _read_json_document(source, text, raw_hash, encoding)
@@ -98,6 +103,15 @@ def read_file(path: Path, data: bytes, raw_hash: str, source: str | None = None)
         lines, title = _strip_markdown(lines)
     return ReadOutcome([RawArticle(source, lines, raw_hash, suffix.lstrip(".") or "txt", title=title)], [],
                        encoding)
+
+
+def _no_text_reason(fields: HtmlFields) -> str:
+    """A page without article text still says what it is, so the reader can tell which page to fix."""
+    stated = [f"{label} {value!r}" for label, value in (("title", fields.title), ("published", fields.published),
+              ("author", fields.author), ("site", fields.site_name), ("url", fields.url)) if value]
+    found = sum(len(line) for line in fields.lines)
+    reason = f"no article text found in the page ({found} characters)"
+    return f"{reason}; the page states {', '.join(stated)}" if stated else reason
 
 
 def _strip_markdown(lines: list[str]) -> tuple[list[str], str | None]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.eval.corpus import DEFAULT_DATA, EvalContext
 
-AREAS = ["ingest", "summaries", "tagging", "speakers", "clusters", "search"]
+AREAS = ["ingest", "html", "summaries", "tagging", "speakers", "clusters", "search"]
 
 
 def main(argv: list[str]) -> int:
