@@ -100,6 +100,10 @@ def briefing_group(answerer: Answerer, taxonomy: Taxonomy, channel_names: list[s
     async def digest(interaction: discord.Interaction, channel: str | None = None) -> None:
         await answerer.answer(interaction, "digest", [channel] if channel else [], {})
 
+    @group.command(name="sources", description=BY_NAME["sources"].summary)
+    async def sources(interaction: discord.Interaction) -> None:
+        await answerer.answer(interaction, "sources", [], {})
+
     @group.command(name="post", description=BY_NAME["post"].summary)
     @app_commands.describe(**describe("post"))
     @app_commands.autocomplete(channel=channel_choices)

@@ -293,6 +293,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from briefings.feeds.poll import sources_overview
+
+    archive = _open(args)
+    try:
+        rows = sources_overview(archive, datetime.now().astimezone())
+    finally:
+        archive.close()
+    if args.json:
+        _json(rows)
+        return 0
+    if not rows:
+        _out("no sources in sources.yaml")
+    for r in rows:
+        failing = f" · failing ×{r['failures']}: {r.get('last_error')}" if r.get("failures") else ""
+        _out(f"{r['name']} ({r['kind']}, every {r['interval_minutes']} min) {r['url']}")
+        _out(f"    last success {r.get('last_success') or '-'} · items seen {r.get('items_seen', 0)} "
+             f"(new {r.get('new_total', 0)}) · next {r['next_poll']}{failing}")
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
     _global_options(parser, None)
@@ -303,6 +326,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
     p.set_defaults(handler=cmd_ingest)
+
+    p = add_command(sub, "sources", help="each source of sources.yaml: last success, last error, items, next poll")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sources)
 
     p = add_command(sub, "poll", help="fetch the feeds and pages in sources.yaml once and ingest what is new")
     p.add_argument("name", nargs="?", help="only this source (default: all)")

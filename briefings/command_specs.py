@@ -68,6 +68,7 @@ SPECS: tuple[CommandSpec, ...] = (
                 (Param("article", "article", "기사 ID (앞 4자 이상) / article id (4+ characters)", required=True),)),
     CommandSpec("digest", "채널 다이제스트 미리보기 / preview a channel's digest", "digest · digest daily-kr",
                 (Param("channel", "channel", "channels.yaml 의 채널 이름 / a channel name from channels.yaml"),)),
+    CommandSpec("sources", "뉴스 소스 상태 / the status of each news source (sources.yaml)", "sources"),
     CommandSpec("post", "채널 다이제스트 지금 발송 (관리자) / post a channel's digest now (admins)", "post daily-kr",
                 (Param("channel", "channel", "channels.yaml 의 채널 이름 / a channel name from channels.yaml",
                        required=True),), admin=True),

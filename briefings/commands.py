@@ -228,6 +228,22 @@ class Commands:
         digest.notes.append(self._delivery_line(name))
         return Reply(digest)
 
+    def cmd_sources(self, positional: list[str], named: dict[str, str]) -> Reply:
+        from briefings.feeds.poll import sources_overview
+
+        rows = sources_overview(self.ctx.archive, self.ctx.clock().astimezone())
+        lines = []
+        for r in rows:
+            line = (f"{r['name']} · {r['kind']} · {r['interval_minutes']}분마다 / every {r['interval_minutes']} min"
+                    f" · 마지막 성공 / last success: {r.get('last_success') or '-'}"
+                    f" · 받은 기사 / items seen: {r.get('items_seen', 0)} (new {r.get('new_total', 0)})"
+                    f" · 다음 / next: {r['next_poll']}")
+            if r.get("failures"):
+                line += f" · 실패 {r['failures']}회 연속 / failing ×{r['failures']}: {str(r.get('last_error'))[:120]}"
+            lines.append(line)
+        return _note("뉴스 소스 / sources", lines or ["sources.yaml 에 소스가 없습니다 / no sources configured"],
+                     self.lang)
+
     def cmd_post(self, positional: list[str], named: dict[str, str]) -> Reply:
         """Asks the bot to post a channel's digest now; the core cannot post, and checks no rights."""
         name = named.get("channel") or (positional[0] if positional else "")

@@ -7,6 +7,7 @@ ingest path. Time is injected: no test sleeps for a backoff or a politeness dela
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -387,6 +388,18 @@ def test_cli_poll(server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli.main(["poll", "local", "--config", str(folder), "--db", db]) == 0
     assert "local: 0 new, 0 updated, 1 unchanged" in capsys.readouterr().out
     assert cli.main(["poll", "nope", "--config", str(folder), "--db", db]) == 2
+    capsys.readouterr()
+    assert cli.main(["sources", "--config", str(folder), "--db", db, "--json"]) == 0
+    [status] = json.loads(capsys.readouterr().out)
+    assert status["name"] == "local" and status["items_seen"] == 2 and status["new_total"] == 1
+    assert status["last_success"] and not status.get("failures")
+    server.routes["/feed.xml"] = lambda _h: (503, {"Content-Type": "text/plain"}, b"down")
+    for _ in range(3):  # a source that keeps failing is shown as failing, and never dropped
+        cli.main(["poll", "--force", "--config", str(folder), "--db", db])
+    capsys.readouterr()
+    assert cli.main(["sources", "--config", str(folder), "--db", db]) == 0
+    shown = capsys.readouterr().out
+    assert "failing ×3" in shown and "last success 20" in shown
 
 
 async def test_scheduled_polls_run_on_the_archive_worker(server: FeedServer, archive_worker) -> None:

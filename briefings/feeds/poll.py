@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,12 +19,14 @@ from pathlib import Path
 
 from briefings.archive import Archive
 from briefings.errors import RejectedInput
-from briefings.feeds.config import SourceSpec
+from briefings.feeds.config import SourceSpec, load_sources
 from briefings.feeds.fetch import FetchResult, HttpClient, load_validators, save_validators
 from briefings.feeds.parse import FeedItem, canonical_link, parse_feed
 from briefings.ingest.readers import RawArticle, read_file
 
+log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+FAILURES_TO_REPORT = 3  # failures in a row after which every further failure is a warning in the log
 
 
 @dataclass
@@ -55,6 +58,42 @@ class PollReport:
 
 def _backoff_key(name: str) -> str:
     return f"feeds:backoff:{name}"
+
+
+def _status_key(name: str) -> str:
+    return f"feeds:status:{name}"
+
+
+def source_status(archive: Archive, name: str) -> dict:
+    """What `sources` shows: last poll, last success, last error, items seen, failures in a row."""
+    raw = archive.store.get_state(_status_key(name))
+    try:
+        return json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+
+
+def _record(archive: Archive, source: SourceSpec, report: PollReport, now: datetime) -> PollReport:
+    """Keep the source's status for `sources`; a source failing again and again is said loudly in the
+    log (it is never disabled: it keeps being retried, at most every MAX_BACKOFF)."""
+    if report.skipped:
+        return report
+    status = source_status(archive, source.name)
+    status["last_poll"] = now.isoformat(timespec="seconds")
+    if report.error:
+        until = report.backoff_until.isoformat(timespec="seconds") if report.backoff_until else None
+        status.update(last_error=report.error[:300], last_error_at=now.isoformat(timespec="seconds"),
+                      failures=int(status.get("failures", 0)) + 1, backoff_until=until)
+        if status["failures"] >= FAILURES_TO_REPORT:
+            log.warning("source %s has failed %d times in a row (last: %s); still retrying, next after %s",
+                        source.name, status["failures"], report.error, status["backoff_until"])
+    else:
+        seen = len(report.new) + len(report.updated) + report.unchanged + report.duplicate
+        status.update(last_success=now.isoformat(timespec="seconds"), failures=0, backoff_until=None,
+                      items_seen=int(status.get("items_seen", 0)) + seen,
+                      new_total=int(status.get("new_total", 0)) + len(report.new) + len(report.updated))
+    archive.store.set_state(_status_key(source.name), json.dumps(status, ensure_ascii=False), now)
+    return report
 
 
 def backoff_state(archive: Archive, name: str) -> tuple[int, datetime | None]:
@@ -109,7 +148,12 @@ def _with_page(item: FeedItem, http: HttpClient, now: datetime) -> tuple[RawArti
 def poll_source(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime, *, force: bool = False,
                 jitter: Callable[[], float] = random.random) -> PollReport:
     """Fetch `source` once and ingest what is new. `now` is aware; nothing here sleeps but the politeness
-    delay of `http` (injected)."""
+    delay of `http` (injected). The outcome is kept as the source's status."""
+    return _record(archive, source, _poll(archive, source, http, now, force, jitter), now)
+
+
+def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime, force: bool,
+          jitter: Callable[[], float]) -> PollReport:
     store = archive.store
     report = PollReport(source.name, source.url)
     _, until = backoff_state(archive, source.name)
@@ -160,3 +204,20 @@ def poll_source(archive: Archive, source: SourceSpec, http: HttpClient, now: dat
     save_validators(store, source.url, result, now)
     store.set_state(_backoff_key(source.name), "{}", now)
     return report
+
+
+def sources_overview(archive: Archive, now: datetime) -> list[dict]:
+    """Every configured source with its status and when it is next due (by its interval or backoff)."""
+    path = Path(archive.config_dir) / "sources.yaml"
+    rows = []
+    for source in load_sources(path) if path.exists() else []:
+        status = source_status(archive, source.name)
+        due = None
+        if status.get("last_poll"):
+            due = datetime.fromisoformat(status["last_poll"]) + timedelta(minutes=source.interval)
+        if status.get("backoff_until"):
+            due = max(filter(None, [due, datetime.fromisoformat(status["backoff_until"])]))
+        rows.append({"name": source.name, "kind": "feed" if source.feed else "page", "url": source.url,
+                     "interval_minutes": source.interval, **status,
+                     "next_poll": (due or now).isoformat(timespec="minutes")})
+    return rows
