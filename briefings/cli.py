@@ -58,8 +58,14 @@ def _open(args: argparse.Namespace) -> Archive:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    if urls:  # a feed or an article page, read once as a source would be
+        from briefings.cli_data import ingest_urls
+        failed = ingest_urls(args, urls)
+        if len(urls) == len(args.paths):
+            return 1 if failed else 0
     archive = _open(args)
-    paths = [Path(p) for p in args.paths]
+    paths = [Path(p) for p in args.paths if p not in urls]
     try:
         show_bar = sys.stderr.isatty() and not args.json
         with Progress(transient=True, disable=not show_bar) as bar:

@@ -82,3 +82,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
     return 0
+
+
+def ingest_urls(args: argparse.Namespace, urls: list[str]) -> bool:
+    """`briefings ingest URL…`: each a feed (every item) or an article page; True if any failed."""
+    from datetime import UTC, datetime
+
+    from briefings.feeds.fetch import HttpClient
+    from briefings.feeds.poll import ingest_url
+
+    archive = _open(args)
+    try:
+        http = HttpClient()
+        reports = [ingest_url(archive, url, http, datetime.now(UTC)) for url in urls]
+    finally:
+        archive.close()
+    for report in reports:
+        for item, reason in report.rejected:
+            _err(f"rejected: {item}: {reason}")
+        (_err if report.error else _out)(f"{report.url}: error: {report.error}" if report.error
+                                         else report.summary_line().replace(f"{report.source}: ", f"{report.url}: ", 1))
+    return any(r.error for r in reports)

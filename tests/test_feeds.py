@@ -460,3 +460,28 @@ def test_the_bot_schedules_each_source_and_stops_cleanly(seeded_db, tmp_path):
     code = asyncio.run(run_bot(str(folder), str(db), creds=Credentials(), stdin=io.StringIO("brief KT\nquit"),
                                stdout=out, clock=lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC)))
     assert code == 0 and "scheduled: source local-feed next at" in out.getvalue() and "KT 브리핑" in out.getvalue()
+
+
+def test_ingest_takes_a_feed_url_or_a_page_url(server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    items = [("u-1", "/news/u1", "Sat, 21 Nov 2026 09:00:00 +0900", story("가상텔레콤")),
+             ("u-2", "/news/u2", "Sat, 21 Nov 2026 10:00:00 +0900", story("예시모바일"))]
+    server.routes["/any.xml"] = static(rss2(items))
+    page = ("<html><head><title>단독 기사 | 예시일보</title><meta property='og:site_name' content='예시일보'>"
+            "<meta property='article:published_time' content='2026-11-20T23:30:00Z'></head><body><article>"
+            + "".join(f"<p>{line.format(co='가상텔레콤')}</p>" for line in PARA) + "</article></body></html>")
+    server.routes["/article/1"] = static(page.encode(), "text/html; charset=utf-8")
+    db = str(tmp_path / "u.sqlite3")
+    assert cli.main(["ingest", f"{server.url}/any.xml", f"{server.url}/article/1", "--db", db,
+                     "--config", str(CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "any.xml: 2 new" in out and "article/1: 1 new" in out
+    assert cli.main(["ingest", f"{server.url}/any.xml", "--db", db, "--config", str(CONFIG)]) == 0
+    assert "0 new, 0 updated, 2 unchanged" in capsys.readouterr().out
+    archive = Archive.open(CONFIG, db)
+    try:
+        dates = sorted(a.published.iso() for a in archive.store.articles(archive.make_filter()) if a.published)
+    finally:
+        archive.close()
+    assert "2026-11-21" in dates[0] and dates[-1].startswith("2026-11-21")  # 23:30 UTC on the 20th is the 21st in Seoul

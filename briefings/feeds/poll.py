@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from briefings.archive import Archive
 from briefings.errors import RejectedInput
-from briefings.feeds.config import SourceSpec, load_sources
+from briefings.feeds.config import MIN_INTERVAL_MINUTES, SourceSpec, load_sources
 from briefings.feeds.fetch import FetchResult, HttpClient, load_validators, save_validators
 from briefings.feeds.parse import FeedItem, canonical_link, parse_feed
 from briefings.ingest.readers import RawArticle, read_file
@@ -168,12 +169,24 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
         return report
     if not result.ok:
         return _fail(archive, source, report, result, result.error or f"HTTP {result.status}", now, jitter)
+    error = _ingest_fetched(archive, source, result, report, http, now)
+    if error:
+        return _fail(archive, source, report, result, error, now, jitter)
+    save_validators(store, source.url, result, now)
+    store.set_state(_backoff_key(source.name), "{}", now)
+    return report
+
+
+def _ingest_fetched(archive: Archive, source: SourceSpec, result: FetchResult, report: PollReport,
+                    http: HttpClient, now: datetime) -> str | None:
+    """Read a fetched feed or page into articles and ingest them; the error text if it cannot be read."""
+    store = archive.store
     batch: list[tuple[RawArticle, str]] = []
     if source.feed:
         feed = parse_feed(result.body, result.url, result.headers.get("content-type", "application/xml"),
                           outlet=source.outlet)
         if feed.error:
-            return _fail(archive, source, report, result, feed.error, now, jitter)
+            return feed.error
         report.rejected += feed.rejected
         for item in feed.items:
             seen = store.source_seen(item.key)
@@ -187,7 +200,7 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
         try:
             page = _page_article(result, source.url)
         except RejectedInput as exc:
-            return _fail(archive, source, report, result, exc.reason, now, jitter)
+            return exc.reason
         page.outlet = source.outlet
         batch.append((page, canonical_link(source.url)))
     before = {key: store.source_seen(key) for _, key in batch}
@@ -201,8 +214,23 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
             report.duplicate += 1
         else:
             report.rejected.append((item.source, item.reason or "rejected"))
-    save_validators(store, source.url, result, now)
-    store.set_state(_backoff_key(source.name), "{}", now)
+    return None
+
+
+_FEED_START = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+                         rb"<(?:rss|feed|rdf:RDF)\b", re.S)
+
+
+def ingest_url(archive: Archive, url: str, http: HttpClient, now: datetime) -> PollReport:
+    """`briefings ingest URL`: a feed (all its items) or an article page, once, as a source would be."""
+    result = http.get(url, now=now)
+    report = PollReport(url, url, status=result.status)
+    if not result.ok:
+        report.error = result.error or f"HTTP {result.status}"
+        return report
+    kind = "feed" if _FEED_START.match(result.body[:4096]) else "page"
+    source = SourceSpec(name="url", interval=MIN_INTERVAL_MINUTES, **{kind: url})
+    report.error = _ingest_fetched(archive, source, result, report, http, now)
     return report
 
 
