@@ -22,7 +22,7 @@ from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
 from bot.scheduler import build_scheduler, due_slot, log_missed_slots
-from bot.sources import schedule_sources, sources_in
+from bot.sources import schedule_sources, sources_in, watch_folder
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
@@ -127,9 +127,16 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
 
         scheduler = build_scheduler(config, deliver, clock)
         sources = sources_in(folder)  # config/sources.yaml
+        watch_stop = asyncio.Event()
+        watchers: list[asyncio.Task] = []
         if sources:  # polls get their own archive connection and thread: a slow feed never delays a command
             poll_worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
-            schedule_sources(scheduler, poll_worker, sources, HttpClient(), clock)
+            schedule_sources(scheduler, poll_worker, [s for s in sources if s.folder is None], HttpClient(), clock)
+            watchers = [asyncio.create_task(watch_folder(poll_worker, s, watch_stop), name=f"folder {s.name}")
+                        for s in sources if s.folder is not None]
+            for source in sources:
+                if source.folder is not None:
+                    stdout.write(f"watching: folder {source.name} ({source.folder})\n")
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
@@ -162,6 +169,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         stopper = asyncio.create_task(stop.wait(), name="stop")
         failed = await _serve_until_stopped(tasks, stopper, stderr)
         scheduler.shutdown(wait=False)
+        watch_stop.set()
+        for watcher in watchers:
+            watcher.cancel()
         pending = [task for task in catch_ups if not task.done()]
         if pending:  # a digest being posted is finished first (bounded), rather than left half-posted
             await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)

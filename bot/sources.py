@@ -8,6 +8,7 @@ a run that falls inside a backoff fetches nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from bot.delivery import ArchiveWorker
 from briefings.feeds.config import SourceSpec, load_sources
 from briefings.feeds.fetch import HttpClient
 from briefings.feeds.poll import PollReport, poll_source
+from briefings.ingest.pipeline import IngestReport
 
 log = logging.getLogger(__name__)
 MAX_JITTER_SECONDS = 120  # sources with the same interval do not all fire in the same second
@@ -56,3 +58,32 @@ def schedule_sources(scheduler: BaseScheduler, worker: ArchiveWorker, sources: l
                           args=(worker, source, http, clock), id=f"source:{source.name}",
                           name=f"source {source.name}", replace_existing=True,
                           next_run_time=clock() + timedelta(seconds=first_delay + 3 * n))
+
+
+async def watch_folder(worker: ArchiveWorker, source: SourceSpec, stop: asyncio.Event,
+                       on_report: Callable[[IngestReport], None] | None = None, *, force_polling: bool = False) -> None:
+    """Ingest files as they arrive in or change under a watched folder (watchfiles: inotify, or polling
+    where the system offers no events). The folder is scanned once at start for what arrived meanwhile."""
+    from watchfiles import Change, awatch
+
+    folder = Path(source.folder or "")
+    if not folder.is_dir():
+        log.error("folder %s: %s is not a folder; not watching it (fix sources.yaml and restart)", source.name, folder)
+        return
+    report = await worker.call(lambda a: a.ingest([folder]))
+    log.info("folder %s: %s", source.name, report.summary_line())
+    if on_report:
+        on_report(report)
+    async for changes in awatch(folder, stop_event=stop, force_polling=force_polling, debounce=500,
+                                recursive=True):
+        paths = sorted({Path(p) for change, p in changes if change != Change.deleted and Path(p).is_file()})
+        if not paths:
+            continue
+        try:
+            report = await worker.call(lambda a, paths=paths: a.ingest(paths))
+        except Exception as exc:  # one bad batch must not end the watch
+            log.exception("folder %s: ingest failed: %r", source.name, exc)
+            continue
+        log.info("folder %s: %s", source.name, report.summary_line())
+        if on_report:
+            on_report(report)

@@ -485,3 +485,28 @@ def test_ingest_takes_a_feed_url_or_a_page_url(server: FeedServer, tmp_path: Pat
     finally:
         archive.close()
     assert "2026-11-21" in dates[0] and dates[-1].startswith("2026-11-21")  # 23:30 UTC on the 20th is the 21st in Seoul
+
+
+async def test_a_watched_folder_ingests_files_as_they_arrive(tmp_path: Path, archive_worker) -> None:
+    import asyncio
+
+    from bot.sources import watch_folder
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "before.txt").write_text("먼저 온 기사\n" + " ".join(p.format(co="가상텔레콤") for p in PARA), "utf-8")
+    source = SourceSpec(name="drop", folder=str(folder))
+    reports: asyncio.Queue = asyncio.Queue()
+    stop = asyncio.Event()
+    task = asyncio.create_task(watch_folder(archive_worker, source, stop, reports.put_nowait, force_polling=True))
+    try:
+        first = await asyncio.wait_for(reports.get(), 30)  # the scan at start takes what arrived meanwhile
+        assert first.counts["added"] == 1
+        (folder / "later.txt").write_text("나중에 온 기사\n" + " ".join(p.format(co="예시모바일") for p in PARA),
+                                          "utf-8")
+        second = await asyncio.wait_for(reports.get(), 30)
+        assert second.counts["added"] == 1 and second.items[0].source.endswith("later.txt")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    titles = await archive_worker.call(lambda a: {x.title for x in a.store.articles(a.make_filter())})
+    assert {"먼저 온 기사", "나중에 온 기사"} <= titles

@@ -27,7 +27,8 @@ class SourceSpec(BaseModel):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     feed: str | None = None  # RSS 2.0, RSS 1.0/RDF or Atom
     page: str | None = None  # one article page
-    interval: int = Field(ge=MIN_INTERVAL_MINUTES, le=7 * 24 * 60)  # minutes
+    folder: str | None = None  # a folder watched for new or changed article files
+    interval: int = Field(default=30, ge=MIN_INTERVAL_MINUTES, le=7 * 24 * 60)  # minutes (folders: a re-scan)
     outlet: str | None = None  # stated outlet name, when the feed's own pages do not say it
     fetch_pages: bool = False  # fetch an item's linked page when the feed gives only a summary
 
@@ -35,13 +36,19 @@ class SourceSpec(BaseModel):
 
     @model_validator(mode="after")
     def _one_target(self) -> SourceSpec:
-        if (self.feed is None) == (self.page is None):
-            raise ValueError("give exactly one of 'feed: URL' or 'page: URL'")
+        if sum(x is not None for x in (self.feed, self.page, self.folder)) != 1:
+            raise ValueError("give exactly one of 'feed: URL', 'page: URL' or 'folder: PATH'")
+        if self.folder is not None and not self.folder.strip():
+            raise ValueError("folder: give a path")
         return self
 
     @property
+    def kind(self) -> str:
+        return "feed" if self.feed else "page" if self.page else "folder"
+
+    @property
     def url(self) -> str:
-        return self.feed or self.page or ""
+        return self.feed or self.page or self.folder or ""
 
 
 class SourcesFile(BaseModel):

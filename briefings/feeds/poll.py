@@ -157,6 +157,8 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
           jitter: Callable[[], float]) -> PollReport:
     store = archive.store
     report = PollReport(source.name, source.url)
+    if source.folder is not None:  # a watched folder: a re-scan ingests what is new or changed
+        return _scan_folder(archive, source, report)
     _, until = backoff_state(archive, source.name)
     if not force and until is not None and until > now:
         report.skipped, report.backoff_until = True, until
@@ -174,6 +176,24 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
         return _fail(archive, source, report, result, error, now, jitter)
     save_validators(store, source.url, result, now)
     store.set_state(_backoff_key(source.name), "{}", now)
+    return report
+
+
+def _scan_folder(archive: Archive, source: SourceSpec, report: PollReport) -> PollReport:
+    folder = Path(source.folder or "")
+    if not folder.is_dir():
+        report.error = f"folder not found: {folder}"
+        return report
+    outcome = archive.ingest([folder])
+    for item in outcome.items:
+        if item.status == "added":
+            report.new.append(item.article_id or "")
+        elif item.status == "unchanged":
+            report.unchanged += 1
+        elif item.status == "duplicate":
+            report.duplicate += 1
+        else:
+            report.rejected.append((item.source, item.reason or "rejected"))
     return report
 
 
@@ -245,7 +265,7 @@ def sources_overview(archive: Archive, now: datetime) -> list[dict]:
             due = datetime.fromisoformat(status["last_poll"]) + timedelta(minutes=source.interval)
         if status.get("backoff_until"):
             due = max(filter(None, [due, datetime.fromisoformat(status["backoff_until"])]))
-        rows.append({"name": source.name, "kind": "feed" if source.feed else "page", "url": source.url,
+        rows.append({"name": source.name, "kind": source.kind, "url": source.url,
                      "interval_minutes": source.interval, **status,
                      "next_poll": (due or now).isoformat(timespec="minutes")})
     return rows
