@@ -139,7 +139,7 @@ def test_items_ingested_once_and_conditional_get_honoured(server: FeedServer, em
     assert len(stored(empty)) == 2
 
 
-def test_changed_item_is_stored_as_a_new_version(server: FeedServer, empty: Archive) -> None:
+def test_an_item_changed_at_its_source_replaces_its_record(server: FeedServer, empty: Archive) -> None:
     server.routes["/feed.xml"] = static(rss2([("b-1", "/news/b1", "Sat, 21 Nov 2026 09:00:00 +0900",
                                                story("예시텔레콤"))]))
     source, http = feed_source(server), client()
@@ -149,8 +149,10 @@ def test_changed_item_is_stored_as_a_new_version(server: FeedServer, empty: Arch
     second = poll_source(empty, source, http, NOW + timedelta(minutes=30))
     assert len(first.new) == 1 and len(second.updated) == 1 and not second.new
     assert second.updated[0] != first.new[0]
-    # the item's key (feed URL + its non-URL guid) now points at the new version
+    # the item's key (feed URL + its non-URL guid) now points at the new version, and only it is kept
     assert empty.store.source_seen(server.url + "/feed.xml#guid=b-1")[1] == second.updated[0]
+    assert [a.id for a in stored(empty)] == [second.updated[0]]
+    assert empty.search("정정").page.hits and empty.store.count() == 1
 
 
 RDF = """<?xml version="1.0" encoding="utf-8"?>

@@ -185,3 +185,16 @@ def test_a_paragraph_about_advertising_is_not_an_ad(empty, tmp_path):
     article = empty.get(report.items[0].article_id)
     assert article.body_paragraphs[0].text.startswith("광고 시장이 회복세를")
     assert all("최저가" not in p.text for p in article.paragraphs)
+
+
+def test_a_file_changed_at_its_source_replaces_its_article(empty, tmp_path):
+    path = tmp_path / "story.txt"
+    body = "테스트 통신사는 새 요금제를 내놓았다고 밝혔다. 고객 반응은 좋았다고 회사는 설명했다. " * 3
+    path.write_text("요금제 기사\n" + body, encoding="utf-8")
+    first = empty.ingest([path]).items[0]
+    path.write_text("요금제 기사\n" + body + "회사는 이날 오후 정정 자료를 배포했다.", encoding="utf-8")
+    second = empty.ingest([path]).items[0]
+    assert first.status == second.status == "added" and first.article_id != second.article_id
+    assert second.reason == f"updated: replaces article {first.article_id}"
+    assert [a.id for a in empty.store.articles(empty.make_filter())] == [second.article_id]
+    assert empty.store.count() == 1 and empty.search("정정").page.hits

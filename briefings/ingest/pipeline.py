@@ -134,4 +134,7 @@ class Ingestor:
             self.store.record_source(key, raw.raw_bytes_hash, existing, "duplicate")
             return ItemReport(raw.source, "duplicate", existing, reason=f"same text as article {existing}")
         self.store.add_article(article, key, raw.raw_bytes_hash)
+        if seen and seen[1] and seen[1] != article.id:  # changed at its source: the new version replaces it
+            self.store.supersede(seen[1], article.id)
+            return ItemReport(raw.source, "added", article.id, reason=f"updated: replaces article {seen[1]}")
         return ItemReport(raw.source, "added", article.id)

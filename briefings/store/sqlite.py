@@ -121,6 +121,16 @@ class SqliteStore(SqliteLedger):
                                 (low, low | _MAX_SEQ)).fetchone()
         return low if row[0] is None else row[0] + 1
 
+    def supersede(self, old_id: str, new_id: str) -> None:
+        """An article updated at its source: its sources now point at the new version, and the old
+        version (tags, quotes, index entry) is removed, so the archive holds the story once."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT key FROM articles WHERE id = ?", (old_id,)).fetchone()
+            conn.execute("UPDATE sources SET article_id = ? WHERE article_id = ?", (new_id, old_id))
+            if row is not None:
+                conn.execute("DELETE FROM article_fts WHERE rowid = ?", (row[0],))
+                conn.execute("DELETE FROM articles WHERE key = ?", (row[0],))
+
     def add_article(self, article: Article, source_key: str, raw_hash: str) -> None:
         """Store an article, its tags, quotes, index entry and source in one transaction."""
         with self.transaction() as conn:
