@@ -106,3 +106,34 @@ async def test_a_claim_of_a_dead_process_on_this_machine_is_taken_over_at_once(t
     poster = Poster()
     assert await Deliverer(worker, config, {"console": poster}, lambda: SLOT).deliver(config.by_name()["daily"],
                                                                                        SLOT) >= 1
+
+
+@pytest.mark.slow
+async def test_commands_meet_the_chat_deadline_during_a_200_article_burst(seeded_db, tmp_path):
+    """Intake runs on its own archive thread (as polls and watched folders do in `run_bot`): a command
+    answered meanwhile still comes back well inside Slack's and Discord's 3 seconds."""
+    import time
+
+    from briefings.commands import CommandContext, Commands
+    from tests.conftest import distinct_articles
+    db = tmp_path / "burst.sqlite3"
+    shutil.copy(seeded_db, db)
+    intake, chat = ArchiveWorker(lambda: open_archive(db)), ArchiveWorker(lambda: open_archive(db))
+    try:
+        commands = await chat.call(lambda a: Commands(CommandContext(a)))
+        burst_file = distinct_articles(tmp_path, 200)
+        burst = asyncio.ensure_future(intake.call(lambda a: a.ingest([burst_file])))
+        took = []
+        for query in ["news 고객", "brief KT", "news 요금제 KT", "grid", "news 통신 서비스"] * 2:
+            if burst.done():
+                break
+            started = time.perf_counter()
+            reply = await chat.call(lambda _a, q=query: commands.run_text(q))
+            took.append(time.perf_counter() - started)
+            assert not reply.error, query
+        report = await burst
+        assert report.counts["added"] == 200 and len(took) >= 3  # the commands really ran during the burst
+        assert max(took) < 2.0, took
+    finally:
+        intake.close()
+        chat.close()
