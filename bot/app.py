@@ -22,7 +22,7 @@ from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
 from bot.scheduler import build_scheduler, due_slot, log_missed_slots
-from bot.sources import schedule_sources, sources_in, watch_folder
+from bot.sources import schedule_sources, source_notifier, sources_in, watch_folder
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
@@ -131,7 +131,8 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         watchers: list[asyncio.Task] = []
         if sources:  # polls get their own archive connection and thread: a slow feed never delays a command
             poll_worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
-            schedule_sources(scheduler, poll_worker, [s for s in sources if s.folder is None], HttpClient(), clock)
+            schedule_sources(scheduler, poll_worker, [s for s in sources if s.folder is None], HttpClient(), clock,
+                             notify=source_notifier(config, posters, clock))
             watchers = [asyncio.create_task(watch_folder(poll_worker, s, watch_stop), name=f"folder {s.name}")
                         for s in sources if s.folder is not None]
             for source in sources:

@@ -17,10 +17,27 @@ def check_config_dir(folder: Path) -> list[ConfigProblem]:
     channels = folder / "channels.yaml"
     if channels.exists() and not any(p.file.endswith("taxonomy.yaml") for p in problems):
         try:
-            load_channels(channels, load_taxonomy(folder))
+            names = {c.name for c in load_channels(channels, load_taxonomy(folder)).channels}
         except ConfigError as exc:
             problems.extend(exc.problems)
+        else:
+            problems.extend(_notify_problems(folder / "sources.yaml", names))
     return problems
+
+
+def _notify_problems(sources: Path, channel_names: set[str]) -> list[ConfigProblem]:
+    """A source may tell channels when it keeps failing: they must be channels of channels.yaml."""
+    from briefings.feeds.config import load_sources
+
+    if not sources.exists():
+        return []
+    try:
+        specs = load_sources(sources)
+    except ConfigError:
+        return []  # reported by the core check already
+    return [ConfigProblem(str(sources), None, f"sources.{i}.notify",
+                          f"unknown channel {name!r} (channels.yaml has: {', '.join(sorted(channel_names)) or 'none'})")
+            for i, spec in enumerate(specs) for name in spec.notify if name not in channel_names]
 
 
 def check_config_file(path: Path, fallback: Path) -> list[ConfigProblem]:

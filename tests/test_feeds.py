@@ -512,3 +512,45 @@ async def test_a_watched_folder_ingests_files_as_they_arrive(tmp_path: Path, arc
         await asyncio.wait_for(task, 30)
     titles = await archive_worker.call(lambda a: {x.title for x in a.store.articles(a.make_filter())})
     assert {"먼저 온 기사", "나중에 온 기사"} <= titles
+
+
+async def test_a_source_that_keeps_failing_tells_its_channels_once(server: FeedServer, archive_worker,
+                                                                    tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.channels import load_channels
+    from bot.sources import run_poll, source_notifier
+    from briefings.analysis.taxonomy import load_taxonomy
+    server.routes["/feed.xml"] = lambda _h: (500, {"Content-Type": "text/plain"}, b"down")
+    config = load_channels(CONFIG / "channels.yaml", load_taxonomy(CONFIG))
+
+    class Console:
+        def __init__(self) -> None:
+            self.posts: list[tuple[str, str]] = []
+
+        async def post(self, channel, payload, *, key, thread_ref, resume):
+            self.posts.append((channel.name, payload["text"]))
+            return "ref"
+
+    console = Console()
+    moments = iter(datetime(2026, 11, 23, h, tzinfo=UTC) for h in range(0, 24, 4))  # past each backoff
+    now = {"t": next(moments)}
+    clock = lambda: now["t"]  # noqa: E731
+    source = SourceSpec(name="flaky", feed=f"{server.url}/feed.xml", interval=5, notify=["daily-seeds"])
+    notify = source_notifier(config, {"console": console}, clock)
+    for _ in range(5):
+        await run_poll(archive_worker, source, client(), clock, notify)
+        now["t"] = next(moments)
+    assert len(console.posts) == 1  # at the third failure in a row, not at every one
+    channel, text = console.posts[0]
+    assert channel == "daily-seeds" and "flaky" in text and "3" in text
+
+
+def test_notify_names_a_channel_of_channels_yaml(tmp_path: Path) -> None:
+    from bot.config_check import check_config_dir
+    folder = tmp_path / "cfg"
+    shutil.copytree(CONFIG, folder)
+    (folder / "sources.yaml").write_text("sources:\n  - name: a\n    feed: http://127.0.0.1:9/f.xml\n"
+                                         "    notify: [daily-seeds, nowhere]\n", encoding="utf-8")
+    [problem] = check_config_dir(folder)
+    assert "nowhere" in problem.message and problem.file.endswith("sources.yaml")

@@ -31,6 +31,7 @@ class SourceSpec(BaseModel):
     interval: int = Field(default=30, ge=MIN_INTERVAL_MINUTES, le=7 * 24 * 60)  # minutes (folders: a re-scan)
     outlet: str | None = None  # stated outlet name, when the feed's own pages do not say it
     fetch_pages: bool = False  # fetch an item's linked page when the feed gives only a summary
+    notify: list[str] = []  # channels (names in channels.yaml) told when this source keeps failing
 
     _urls = field_validator("feed", "page")(_check_url)
 
