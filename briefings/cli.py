@@ -248,7 +248,7 @@ def add_command(sub: argparse._SubParsersAction, name: str, **kwargs: Any) -> ar
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    from briefings.cli_data import cmd_export, cmd_poll, cmd_sources
+    from briefings.cli_data import cmd_export, cmd_poll, cmd_sources, cmd_trend
 
     parser = argparse.ArgumentParser(prog="briefings", description="Korean corporate-news archive and briefings.")
     _global_options(parser, None)
@@ -311,6 +311,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--limit", type=int, default=None, help="newest N articles only")
     p.add_argument("--output", "-o", help="write to this file (default: standard output)")
     p.set_defaults(handler=cmd_export)
+
+    p = add_command(sub, "trend", help="article counts over time for companies or themes, as numbers or a PNG")
+    p.add_argument("names", nargs="+", metavar="NAME", help="companies or themes (any name form), up to six")
+    p.add_argument("--period", default="90d", help="how far back: 30d, 12w, 1y… (day, week or month buckets)")
+    p.add_argument("--output", "-o", help="write the chart as a PNG to this file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_trend)
 
     p = add_command(sub, "stats", help="counts by company, theme, outlet and year")
     p.add_argument("--json", action="store_true")

@@ -103,3 +103,25 @@ def ingest_urls(args: argparse.Namespace, urls: list[str]) -> bool:
         (_err if report.error else _out)(f"{report.url}: error: {report.error}" if report.error
                                          else report.summary_line().replace(f"{report.source}: ", f"{report.url}: ", 1))
     return any(r.error for r in reports)
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    """Article counts per day/week/month for companies or themes; a PNG with --output."""
+    from datetime import datetime
+
+    from briefings.charts import render_png, trend
+
+    archive = _open(args)
+    try:
+        chart = trend(archive, args.names, args.period, datetime.now().astimezone().date())
+    finally:
+        archive.close()
+    if args.json:
+        _json({"unit": chart.unit, "buckets": [b.isoformat() for b in chart.buckets], "series": chart.series})
+    else:
+        _out(chart.as_text())
+    if args.output:
+        data = render_png(chart)
+        Path(args.output).write_bytes(data)
+        _err(f"wrote {len(data):,} bytes to {args.output}")
+    return 0
