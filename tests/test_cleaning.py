@@ -168,3 +168,17 @@ def test_a_byline_of_two_reporters_glued_after_a_heading_and_a_glued_photo_credi
     assert [(r.reason, r.text) for r in cleaned.removed] == [("byline", "[매일경제 홍길동 기자, 김철수 기자]")]
     body, _ = body_of(rules, f"사진제공=한빛웨딩 {BODY}")
     assert body == BODY
+
+
+def test_an_english_wire_editors_note_is_cut_from_the_lead(rules):
+    line = "(ATTN: ADDS details in paras 4-6) SEOUL, May 2 (Yonhap) -- The company said it would open a new plant."
+    body, cleaned = body_of(rules, line)
+    assert "ATTN" not in body and body.endswith("The company said it would open a new plant.")
+    assert "editor's note" in {r.reason for r in cleaned.removed}
+
+
+def test_an_english_wire_dateline_is_cut_and_a_sentence_starting_with_a_city_is_not(rules):
+    body, _ = body_of(rules, "WASHINGTON, May 2 (AFP) -- The agency said the talks would resume next week.")
+    assert body == "The agency said the talks would resume next week."
+    body, _ = body_of(rules, "Seoul, the capital, has announced a new plan for its subway network this week.")
+    assert body.startswith("Seoul, the capital")

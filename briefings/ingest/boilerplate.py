@@ -59,6 +59,11 @@ _HEAD = re.compile(
     rf"|(?P<lead>(?P<lname>{_NAMES})\s{{0,3}}{_ROLE}\s{{0,3}}=)"
     # [서울경제] [한국경제TV]: a bracketed outlet name opening the text
     rf"|(?P<outlet>\[\s{{0,3}}(?P<odesk>{_OUTLET})\s{{0,3}}\])"
+    # (ATTN: ADDS details in paras 9-11)  (LEAD)  (2nd LD)  (URGENT): English wire editors' notes
+    r"|(?P<editor>\((?:ATTN|LEAD|URGENT|UPDATE|CORRECTED|REPEAT|\d(?:st|nd|rd|th)\s?LD)\b[^()\n]{0,300}\))"
+    # SEOUL, April 19 (Yonhap) --   WASHINGTON, May 2 (AFP) -: English wire datelines
+    r"|(?P<edateline>[A-Z][A-Za-z .'-]{1,30},\s[A-Z][a-z]{2,8}\.?\s\d{1,2}\s\([A-Za-z .]{2,20}\)"
+    r"\s?[-\u2013\u2014]{1,2})"
     # © 뉴스1 left in front of the text by a photo credit
     rf"|(?P<credit>[ⓒ©]\s{{0,3}}[^\s(\[]{{1,15}}|(?:동영상|영상|포토)\s?뉴스(?=\s))"
 )
@@ -133,7 +138,8 @@ _SENTENCE_INSIDE = re.compile(r"[.!?][\"'”’)]*(?:\s+|(?=[가-힣A-Z]))(?=\S)
 # A photo caption ends in a noun phrase or "…하고 있다", not in a reporting verb ("…했다", "밝혔다").
 _CAPTION_END = re.compile(r"(?:있다|[^다\s.)])[.)]*\s*$")
 
-_HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit"}
+_HEAD_KINDS = {"dateline": "dateline", "bracket": "byline", "lead": "byline", "outlet": "credit", "credit": "credit",
+               "editor": "editor's note", "edateline": "dateline"}
 _INLINE_KINDS = {"caption": "caption credit", "provided": "caption credit", "slash": "photo credit",
                  "copy_credit": "caption credit",
                  "lenticular": "dateline", "wireline": "dateline",
