@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.actions import Actions
 from bot.adapters import PLATFORMS
+from bot.alerts import CHECK_MINUTES as ALERT_CHECK_MINUTES
+from bot.alerts import check_alerts
 from bot.channels import load_channels
 from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
@@ -138,6 +141,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             for source in sources:
                 if source.folder is not None:
                     stdout.write(f"watching: folder {source.name} ({source.folder})\n")
+        if any(c.alerts for c in config.channels):  # coverage spikes, checked every few minutes
+            scheduler.add_job(check_alerts, IntervalTrigger(minutes=ALERT_CHECK_MINUTES), args=(worker, config,
+                              posters, clock), id="alerts", name="coverage alerts", replace_existing=True)
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.scheduler import WallClockCronTrigger, channel_trigger
+from briefings.alerts import AlertSpec
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.digest.spec import DigestSpec
 from briefings.errors import ConfigError, ConfigProblem
@@ -31,6 +32,7 @@ class ChannelSpec(BaseModel):
     digest: DigestSpec = DigestSpec()
     templates: str | None = None  # folder, relative to the config folder
     thread: bool = False  # follow-up messages of a long digest go in the first one's thread
+    alerts: AlertSpec | None = None  # coverage spikes of these companies, posted when they happen
 
     def trigger(self) -> WallClockCronTrigger:
         return channel_trigger(self.schedule, self.timezone)

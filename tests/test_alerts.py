@@ -1,0 +1,118 @@
+"""Coverage alerts, driven by injected time and a synthetic stream of arrivals: a spike alerts once,
+a normal day never, quiet hours hold the alert until they end, and a day has a cap."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.alerts import check_alerts
+from bot.delivery import ArchiveWorker
+from briefings.alerts import AlertSpec, find_spikes
+from briefings.archive import Archive
+from tests.conftest import CONFIG, write_channels
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 12:00 in Seoul
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Poster:
+    def __init__(self):
+        self.texts: list[str] = []
+
+    async def post(self, channel, payload, *, key, thread_ref, resume):
+        self.texts.append(payload["text"])
+        return f"ref-{len(self.texts)}"
+
+
+STORIES = ["요금제 개편", "위성 통신", "로밍 할인", "인공지능 비서", "데이터센터 증설", "보안 사고 대응", "해외 진출",
+           "고객 보상", "기지국 투자", "신임 대표 취임", "노사 합의", "주주 총회"]
+
+
+def arrive(archive: Archive, clock: Clock, folder, at: datetime, n: int, tag: str) -> None:
+    """`n` distinct articles about KT arriving at `at` (the archive's clock says when)."""
+    clock.now = at
+    path = folder / f"{tag}.jsonl"
+    lines = []
+    for i in range(n):
+        story = f"{STORIES[i % len(STORIES)]} {tag} {i}"
+        body = (f"KT는 {story} 계획을 발표했다고 밝혔다. KT 관계자는 이번 {story} 결정이 고객에게 도움이 될 것이라고 "
+                f"설명했다. 업계는 KT의 {story} 행보에 주목하고 있다.")
+        lines.append(json.dumps({"title": f"KT, {story}", "body": body, "published": at.date().isoformat(),
+                                 "outlet": f"매체{i}"}, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = archive.ingest([path])
+    assert report.counts["added"] == n, report.rejected
+
+
+@pytest.fixture
+def world(tmp_path):
+    clock = Clock(NOW)
+    archive = Archive.open(CONFIG, tmp_path / "alerts.sqlite3", clock=clock)
+    for week in range(1, 9):  # a normal Monday noon: one KT article in the three hours
+        arrive(archive, clock, tmp_path, NOW - timedelta(weeks=week, hours=1), 1, f"w{week}")
+    yield archive, clock, tmp_path
+    archive.close()
+
+
+def test_a_spike_is_found_and_a_normal_day_is_not(world):
+    archive, clock, folder = world
+    spec = AlertSpec(companies=["KT"])
+    arrive(archive, clock, folder, NOW - timedelta(hours=1), 1, "normal")
+    assert find_spikes(archive, spec, NOW) == []  # one article, as on every Monday
+    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 5, "burst")
+    [spike] = find_spikes(archive, spec, NOW)
+    assert spike.company == "kt" and spike.count == 6 and spike.normal == 1.0
+
+
+async def test_a_spike_is_posted_once_held_in_quiet_hours_and_capped(world):
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
+    archive.close()
+    config = write_channels(folder, """  - name: pr-alerts
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    alerts: {companies: [KT], quiet_hours: [11, 13]}
+""")
+    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    poster = Poster()
+    try:
+        clock.now = NOW  # 12:00 in Seoul: quiet hours, held
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 0 and poster.texts == []
+        clock.now = NOW + timedelta(hours=1, minutes=5)  # 13:05: the spike still stands, posted now
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 1
+        text = poster.texts[0]
+        assert "coverage spike: KT" in text and "6 articles in the last 3 h against 1.0 normally" in text
+        assert "KT, " in text  # the stories behind it
+        clock.now = NOW + timedelta(hours=1, minutes=15)  # the next check: the same spike is not told again
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 0 and len(poster.texts) == 1
+    finally:
+        worker.close()
+
+
+async def test_alerts_a_day_are_capped(world):
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
+    archive.close()
+    config = write_channels(folder, """  - name: pr-alerts
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    alerts: {companies: [KT, SKT], max_per_day: 1}
+""")
+    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    try:
+        await worker.call(lambda a: a.store.set_state("alerts:pr-alerts:2026-11-23", "1", NOW))  # one already
+        assert await check_alerts(worker, config, {"console": Poster()}, clock) == 0
+    finally:
+        worker.close()
