@@ -1,10 +1,12 @@
 """Coverage alerts: every few minutes, each channel with `alerts:` is checked for spikes; a spike is
-posted once (the delivery ledger, keyed by channel, company and day), never in quiet hours (held:
-the first check after them posts it if it still stands), and at most `max_per_day` a day."""
+posted once (the delivery ledger, keyed by channel, company and day) and again only each time it
+doubles, never in quiet hours (held: the first check after them posts it if it still stands), and at
+most `max_per_day` a day."""
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -51,7 +53,10 @@ async def _alert_channel(worker: ArchiveWorker, channel: ChannelSpec, poster: An
         if sent_today + posted >= spec.max_per_day:
             log.info("alerts for %s: %d today, the cap; %s not posted", channel.name, spec.max_per_day, spike.company)
             break
-        key = f"alert:{channel.name}:{spike.company}"
+        first_key = f"alerts:first:{channel.name}:{spike.company}:{local.date().isoformat()}"
+        first = int(await worker.call(lambda a, k=first_key: a.store.get_state(k)) or spike.count)
+        level = int(math.log2(spike.count / first)) if spike.count >= first else 0  # one more per doubling
+        key = f"alert:{channel.name}:{spike.company}" + (f":x{2 ** level}" if level else "")
         status = await worker.call(lambda a, key=key: a.store.begin_delivery(
             key, day, clock(), OWNER, clock() + timedelta(minutes=5)))
         if status in ("done", "busy"):
@@ -63,6 +68,8 @@ async def _alert_channel(worker: ArchiveWorker, channel: ChannelSpec, poster: An
                                     resume=status == "resume")
             await worker.call(lambda a, part=part, ref=ref, key=key: a.store.record_part(key, day, part, ref, clock()))
         await worker.call(lambda a, key=key: a.store.finish_delivery(key, day, clock()))
+        if level == 0:
+            await worker.call(lambda a, k=first_key, n=spike.count: a.store.set_state(k, str(n), clock()))
         posted += 1
         log.info("alert posted to %s: %s spiked (%d vs %.1f normally)", channel.name, spike.company, spike.count,
                  spike.normal)

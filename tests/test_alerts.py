@@ -116,3 +116,29 @@ async def test_alerts_a_day_are_capped(world):
         assert await check_alerts(worker, config, {"console": Poster()}, clock) == 0
     finally:
         worker.close()
+
+
+async def test_the_same_spike_is_told_again_only_when_it_doubles(world):
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=40), 6, "burst")
+    archive.close()
+    config = write_channels(folder, """  - name: pr-alerts
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    alerts: {companies: [KT], max_per_day: 5}
+""")
+    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    poster = Poster()
+    try:
+        clock.now = NOW
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 1
+        await worker.call(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=5), 3, "more"))
+        clock.now = NOW + timedelta(minutes=10)  # 9 now: grown, but not doubled
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 0
+        await worker.call(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=15), 4, "again"))
+        clock.now = NOW + timedelta(minutes=20)  # 13: more than twice the first alert's 6
+        assert await check_alerts(worker, config, {"console": poster}, clock) == 1
+        assert "13 articles" in poster.texts[-1] and len(poster.texts) == 2
+    finally:
+        worker.close()
