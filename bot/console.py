@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+import uuid
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.actions import Actions
 from bot.channels import ChannelSpec
 from bot.delivery import ArchiveWorker
-from bot.rendering import render_off_loop
+from bot.rendering import chart_png, render_off_loop
 from briefings.commands import Commands
 from briefings.templating import TemplateSet
 
 PROMPT = "briefings> "
+CHART_FOLDER = Path("var/charts")
 
 
 class ConsoleAdapter:
@@ -38,7 +41,13 @@ class ConsoleAdapter:
     async def answer(self, line: str) -> str:
         reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
         reply = await self.actions.carry_out(reply, admin=True, who="console")  # the operator at the terminal
-        return (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
+        text = (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
+        if reply.chart is not None:  # a terminal shows no picture: the PNG goes to a file
+            path = CHART_FOLDER / f"trend-{uuid.uuid4().hex[:8]}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(await chart_png(reply.chart))
+            text += f"\n차트 / chart: {path}"
+        return text
 
     def _read_lines_in_background(self) -> asyncio.Queue[str]:
         """Lines from a daemon thread: a blocking read in the loop's executor would hold up shutdown

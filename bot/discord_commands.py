@@ -100,6 +100,11 @@ def briefing_group(answerer: Answerer, taxonomy: Taxonomy, channel_names: list[s
     async def digest(interaction: discord.Interaction, channel: str | None = None) -> None:
         await answerer.answer(interaction, "digest", [channel] if channel else [], {})
 
+    @group.command(name="trend", description=BY_NAME["trend"].summary)
+    @app_commands.describe(**describe("trend"))
+    async def trend(interaction: discord.Interaction, names: str, period: str | None = None) -> None:
+        await answerer.answer(interaction, "trend", [names], {"period": period})
+
     @group.command(name="sources", description=BY_NAME["sources"].summary)
     async def sources(interaction: discord.Interaction) -> None:
         await answerer.answer(interaction, "sources", [], {})

@@ -15,5 +15,11 @@ from briefings.formats import render
 from briefings.templating import TemplateSet
 
 
+async def chart_png(chart: Any) -> bytes:
+    """A reply's chart drawn to PNG in a worker thread (matplotlib takes a few hundred ms)."""
+    from briefings.charts import render_png
+    return await asyncio.to_thread(render_png, chart)
+
+
 async def render_off_loop(digest: Digest, fmt: str, templates: TemplateSet, **options: Any) -> list[dict[str, Any]]:
     return await asyncio.to_thread(render, digest, fmt, templates, **options)

@@ -71,9 +71,15 @@ def trend(archive: Archive, names: list[str], period: str, today: date) -> Trend
 
 
 def _font():
-    import koreanize_matplotlib
+    import importlib.util
+
     from matplotlib import font_manager
-    path = Path(koreanize_matplotlib.__file__).parent / "fonts" / "NanumGothic.ttf"
+
+    # The package is only where the font files live; importing it would restyle matplotlib globally.
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("koreanize-matplotlib (a dependency) is not installed: it ships the Korean font")
+    path = Path(spec.origin).parent / "fonts" / "NanumGothic.ttf"
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path))
 

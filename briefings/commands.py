@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -36,6 +37,7 @@ class Reply:
     ephemeral: bool = True
     error: bool = False
     action: tuple[str, str] | None = None  # for the bot to carry out (("post", channel)), if the caller may
+    chart: Any = None  # a briefings.charts.Trend to draw and attach (adapters render it off the loop)
 
 
 @dataclass
@@ -227,6 +229,15 @@ class Commands:
         digest = self.ctx.archive.compose_digest(spec)
         digest.notes.append(self._delivery_line(name))
         return Reply(digest)
+
+    def cmd_trend(self, positional: list[str], named: dict[str, str]) -> Reply:
+        from briefings.charts import trend
+        from briefings.periods import relative_days
+
+        words = [w for p in [named.get("names", ""), *positional] for w in p.replace(",", " ").split()]
+        period = named.get("period") or (words.pop() if words and relative_days(words[-1]) else "90d")
+        chart = trend(self.ctx.archive, words, period, self.ctx.clock().astimezone().date())
+        return Reply(_note(chart.title, chart.as_text().splitlines()[1:], self.lang).digest, chart=chart)
 
     def cmd_sources(self, positional: list[str], named: dict[str, str]) -> Reply:
         from briefings.feeds.poll import sources_overview

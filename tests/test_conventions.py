@@ -79,8 +79,8 @@ def test_the_slack_manifest_matches_the_adapter():
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == COMMAND and command["should_escape"] is False
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    # commands + chat.postMessage + conversations.history/replies (resume check) and nothing more
-    assert scopes == {"commands", "chat:write", "channels:history", "groups:history"}
+    # commands + chat.postMessage + conversations.history/replies (resume check) + chart uploads, nothing more
+    assert scopes == {"commands", "chat:write", "channels:history", "groups:history", "files:write"}
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert len(manifest["display_information"]["name"]) <= 35 and len(command["description"]) <= 100
 

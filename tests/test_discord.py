@@ -326,3 +326,13 @@ async def test_post_now_needs_manage_server_or_an_admin_role(bot, fake_discord, 
     await fake_discord.push_command("post", channel="kr-esg")
     done = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
     assert "posted" in answer_text(done) and fake_discord.messages[ESG]
+
+
+async def test_trend_answers_with_the_chart_attached(bot, fake_discord):
+    await fake_discord.push_command("trend", names="KT LGU+", period="10y")
+    answer = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    if answer.get("type") == 5:  # deferred: the answer and its file come with the edit
+        answer = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    [png] = answer["_files"].values()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert "KT: total" in answer_text(answer)

@@ -313,3 +313,18 @@ async def test_post_now_is_for_admins_only(http_bot, fake_slack, archive_worker,
     assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
     done = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
     assert "posted" in reply_text(done) and len(fake_slack.messages["C0ESG"]) >= 1
+
+
+async def test_trend_answers_with_numbers_and_uploads_the_chart_to_the_channel(http_bot, fake_slack):
+    body = urllib.parse.urlencode(slash_command_form("trend KT LGU+ 10y", fake_slack.response_url("t1")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "KT: total" in reply_text(answer) and answer["response_type"] == "in_channel"  # the text fallback
+    for _ in range(WAIT * 20):  # the upload follows the answer (bounded wait)
+        if fake_slack.shared_files:
+            break
+        await asyncio.sleep(0.05)
+    [shared] = fake_slack.shared_files
+    assert shared["channel"] == "C0CMD" and "KT: total" in shared["comment"]
+    [png] = fake_slack.uploads.values()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000

@@ -126,13 +126,30 @@ class FakeDiscord(LocalServer):
         return web.Response(body=json.dumps(data).encode(), status=status,
                             headers={"Content-Type": "application/json", **(headers or {})})
 
+    @staticmethod
+    async def _body(request: web.Request) -> Any:
+        """JSON, or (with files) multipart: `payload_json` plus the files, kept as `_files` {name: bytes}."""
+        if not request.can_read_body:
+            return None
+        if request.content_type.startswith("multipart/"):
+            body: dict[str, Any] = {}
+            files: dict[str, bytes] = {}
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                if part.name == "payload_json":
+                    body.update(json.loads(await part.text()))
+                else:
+                    files[part.filename or part.name or ""] = bytes(await part.read())
+            return {**body, "_files": files}
+        return await request.json()
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         if self.down():  # a network fault: the connection drops with no answer
             self.calls.append(Call(request.method, path, None, 0))
             request.transport.close()
             return web.Response(status=503)  # never reaches the client: its connection is gone
-        body = await request.json() if request.can_read_body else None
+        body = await self._body(request)
         webhook = path.startswith(("/interactions/", "/webhooks/"))  # authorised by the interaction token
         if not webhook and request.headers.get("Authorization") != f"Bot {TOKEN}":
             self.calls.append(Call(request.method, path, body, 401))

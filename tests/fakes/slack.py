@@ -43,11 +43,14 @@ class FakeSlack(LocalServer):
         self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # socket mode acks
         self._ts = itertools.count(1)
         self.socket_open = asyncio.Event()
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes sent to its upload URL
+        self.shared_files: list[dict[str, Any]] = []  # files.completeUploadExternal calls
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/socket", self._socket)
 
     @property
@@ -94,6 +97,22 @@ class FakeSlack(LocalServer):
     async def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://fake.slack/", "team": "Fake", "user": "briefings", "team_id": "T0FAKE",
                 "user_id": "U0BOT", "bot_id": "B0BOT"}
+
+    async def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ts):08d}"
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
+
+    async def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
+        channel = str(args.get("channel_id") or "")
+        if channel in self.missing_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        self.shared_files.append({"channel": channel, "comment": args.get("initial_comment"), "files": files})
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     async def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args["channel"])
