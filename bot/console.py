@@ -16,12 +16,12 @@ from typing import Any, TextIO
 from bot.actions import Actions
 from bot.channels import ChannelSpec
 from bot.delivery import ArchiveWorker
-from bot.rendering import chart_png, render_off_loop
+from bot.rendering import attachment, render_off_loop
 from briefings.commands import Commands
 from briefings.templating import TemplateSet
 
 PROMPT = "briefings> "
-CHART_FOLDER = Path("var/charts")
+CHART_FOLDER = Path("var/files")  # charts and exports asked for at the console
 
 
 class ConsoleAdapter:
@@ -42,11 +42,12 @@ class ConsoleAdapter:
         reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
         reply = await self.actions.carry_out(reply, admin=True, who="console")  # the operator at the terminal
         text = (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
-        if reply.chart is not None:  # a terminal shows no picture: the PNG goes to a file
-            path = CHART_FOLDER / f"trend-{uuid.uuid4().hex[:8]}.png"
+        if (attached := await attachment(reply)) is not None:  # a terminal shows no file: it goes to a folder
+            name, data = attached
+            path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(await chart_png(reply.chart))
-            text += f"\n차트 / chart: {path}"
+            path.write_bytes(data)
+            text += f"\n파일 / file: {path}"
         return text
 
     def _read_lines_in_background(self) -> asyncio.Queue[str]:

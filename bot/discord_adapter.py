@@ -31,7 +31,7 @@ from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.discord_commands import briefing_group
-from bot.rendering import chart_png, render_off_loop
+from bot.rendering import attachment, render_off_loop
 from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, PUBLIC_COMMANDS, Commands, Reply
 from briefings.templating import TemplateSet
 
@@ -198,14 +198,14 @@ class DiscordAdapter:
         reply = await self.actions.carry_out(reply, admin=self._is_admin(interaction),
                                              who=f"discord:{interaction.user.id}")
         payloads = [to_send_kwargs(p) for p in await render_off_loop(reply.digest, "discord", self.templates)]
-        png = await chart_png(reply.chart) if reply.chart is not None else None
+        attached = await attachment(reply)
         if not interaction.response.is_done():
-            extra = {"file": discord.File(io.BytesIO(png), "trend.png")} if png else {}
+            extra = {"file": discord.File(io.BytesIO(attached[1]), attached[0])} if attached else {}
             await interaction.response.send_message(**payloads.pop(0), ephemeral=reply.ephemeral, **extra)
         elif deferred_public and reply.ephemeral:  # e.g. a bad company name: not for the whole channel
             await interaction.delete_original_response()
         else:
-            extra = {"attachments": [discord.File(io.BytesIO(png), "trend.png")]} if png else {}
+            extra = {"attachments": [discord.File(io.BytesIO(attached[1]), attached[0])]} if attached else {}
             await interaction.edit_original_response(**payloads.pop(0), **extra)
         for more in payloads:
             await interaction.followup.send(**more, ephemeral=reply.ephemeral)

@@ -105,6 +105,15 @@ def briefing_group(answerer: Answerer, taxonomy: Taxonomy, channel_names: list[s
     async def trend(interaction: discord.Interaction, names: str, period: str | None = None) -> None:
         await answerer.answer(interaction, "trend", [names], {"period": period})
 
+    @group.command(name="export", description=BY_NAME["export"].summary)
+    @app_commands.describe(**describe("export"))
+    @app_commands.autocomplete(company=company_choices, theme=theme_choices)
+    @app_commands.choices(format=[app_commands.Choice(name=f, value=f) for f in ("csv", "jsonl", "md")])
+    async def export(interaction: discord.Interaction, format: str | None = None, company: str | None = None,
+                     theme: str | None = None, since: str | None = None) -> None:
+        await answerer.answer(interaction, "export", [], {"format": format, "company": company, "theme": theme,
+                                                          "since": since})
+
     @group.command(name="sources", description=BY_NAME["sources"].summary)
     async def sources(interaction: discord.Interaction) -> None:
         await answerer.answer(interaction, "sources", [], {})

@@ -21,5 +21,12 @@ async def chart_png(chart: Any) -> bytes:
     return await asyncio.to_thread(render_png, chart)
 
 
+async def attachment(reply: Any) -> tuple[str, bytes] | None:
+    """The file a reply carries, if any: its chart drawn to PNG, or its file as it is."""
+    if getattr(reply, "chart", None) is not None:
+        return "trend.png", await chart_png(reply.chart)
+    return getattr(reply, "file", None)
+
+
 async def render_off_loop(digest: Digest, fmt: str, templates: TemplateSet, **options: Any) -> list[dict[str, Any]]:
     return await asyncio.to_thread(render, digest, fmt, templates, **options)

@@ -27,7 +27,7 @@ from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker
 from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
-from bot.rendering import chart_png, render_off_loop
+from bot.rendering import attachment, render_off_loop
 from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, Commands, Reply
 from briefings.templating import TemplateSet
 
@@ -136,18 +136,19 @@ class SlackAdapter:
                             (command.get("text") or "")[:80], sent.status_code, (sent.body or "")[:80], n + 1,
                             len(payloads))
                 return
-        if reply.chart is not None:
-            await self._upload_chart(reply, str(command.get("channel_id") or ""), respond)
+        if (attached := await attachment(reply)) is not None:
+            await self._upload(reply, attached, str(command.get("channel_id") or ""), respond)
 
-    async def _upload_chart(self, reply: Reply, channel_id: str, respond) -> None:
-        """The chart as a file in the channel the command came from (needs files:write and the bot there)."""
-        png = await chart_png(reply.chart)
+    async def _upload(self, reply: Reply, attached: tuple[str, bytes], channel_id: str, respond) -> None:
+        """A chart or an export as a file in the channel the command came from (files:write; the bot there)."""
+        name, data = attached
+        comment = reply.chart.as_text() if reply.chart is not None else "\n".join(reply.digest.notes)
         try:
-            await self.client.files_upload_v2(channel=channel_id, file=png, filename="trend.png",
-                                              title=reply.chart.title, initial_comment=reply.chart.as_text())
+            await self.client.files_upload_v2(channel=channel_id, file=data, filename=name, title=reply.digest.title,
+                                              initial_comment=comment)
         except SlackApiError as exc:
-            log.warning("slack: could not upload a chart to %s: %s", channel_id, exc.response.get("error"))
-            await respond(text=f"차트를 올리지 못했습니다 / could not upload the chart ({exc.response.get('error')}): "
+            log.warning("slack: could not upload %s to %s: %s", name, channel_id, exc.response.get("error"))
+            await respond(text=f"파일을 올리지 못했습니다 / could not upload the file ({exc.response.get('error')}): "
                                "invite the bot to this channel", response_type="ephemeral")
 
     # -- outbound --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Literal
 
 from briefings.periods import EXAMPLES
 
-Kind = Literal["company", "theme", "period", "query", "who", "article", "channel", "page"]
+Kind = Literal["company", "theme", "period", "query", "who", "article", "channel", "page", "format"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("trend", "기사 수 추이 차트 / a chart of article counts over time", "trend KT SKT 90d · trend esg 1y",
                 (Param("names", "query", "회사·테마 (최대 6개) / companies or themes (up to six)", required=True),
                  Param("period", "period", _PERIOD)), public=True),
+    CommandSpec("export", "기사 내보내기 (파일) / articles as a file: csv, jsonl or md", "export csv KT since=30d",
+                (Param("format", "format", "형식 / format: csv (default), jsonl, md"),
+                 Param("company", "company", _COMPANY), Param("theme", "theme", _THEME),
+                 Param("since", "period", f"시작 / since: {EXAMPLES}, 2026-01")), public=True),
     CommandSpec("sources", "뉴스 소스 상태 / the status of each news source (sources.yaml)", "sources"),
     CommandSpec("post", "채널 다이제스트 지금 발송 (관리자) / post a channel's digest now (admins)", "post daily-kr",
                 (Param("channel", "channel", "channels.yaml 의 채널 이름 / a channel name from channels.yaml",

@@ -25,6 +25,7 @@ from briefings.textinput import normalize_input
 
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
+EXPORT_LIMIT = 5000  # a chat file stays small enough to upload; the CLI exports everything
 COMMANDS = tuple(BY_NAME)  # defined once, with their parameters, in briefings.command_specs
 INTERNAL_ERROR = "내부 오류로 답하지 못했습니다 / internal error, see the bot's log"
 NOT_CONFIGURED = ("이 워크스페이스(서버)는 briefings 설정에 없어 답할 수 없습니다 / this workspace or server is not "
@@ -38,6 +39,7 @@ class Reply:
     error: bool = False
     action: tuple[str, str] | None = None  # for the bot to carry out (("post", channel)), if the caller may
     chart: Any = None  # a briefings.charts.Trend to draw and attach (adapters render it off the loop)
+    file: tuple[str, bytes] | None = None  # (file name, content) to attach, e.g. an export
 
 
 @dataclass
@@ -238,6 +240,24 @@ class Commands:
         period = named.get("period") or (words.pop() if words and relative_days(words[-1]) else "90d")
         chart = trend(self.ctx.archive, words, period, self.ctx.clock().astimezone().date())
         return Reply(_note(chart.title, chart.as_text().splitlines()[1:], self.lang).digest, chart=chart)
+
+    def cmd_export(self, positional: list[str], named: dict[str, str]) -> Reply:
+        from briefings.export import FORMATS, export_articles
+
+        words = list(positional)
+        fmt = named.get("format") or (words.pop(0).lower() if words and words[0].lower() in FORMATS else "csv")
+        if fmt not in FORMATS:
+            raise QueryError(f"format {fmt!r}: use {', '.join(FORMATS)}")
+        archive = self.ctx.archive
+        tax = archive.taxonomy
+        companies = [named["company"]] if "company" in named else [w for w in words if tax.resolve_company(w)]
+        themes = [named["theme"]] if "theme" in named else [w for w in words if tax.resolve_theme(w)]
+        articles = archive.store.articles(archive.make_filter(companies, themes, named.get("since")), EXPORT_LIMIT)
+        data = export_articles(articles, archive.taxonomy, fmt)
+        full = len(articles) == EXPORT_LIMIT
+        capped = f" — 최신 {EXPORT_LIMIT}건까지 / the newest {EXPORT_LIMIT} at most" if full else ""
+        note = f"기사 {len(articles)}건 / {len(articles)} articles ({fmt}){capped}"
+        return Reply(_note("내보내기 / export", [note], self.lang).digest, file=(f"briefings-export.{fmt}", data))
 
     def cmd_sources(self, positional: list[str], named: dict[str, str]) -> Reply:
         from briefings.feeds.poll import sources_overview

@@ -336,3 +336,12 @@ async def test_trend_answers_with_the_chart_attached(bot, fake_discord):
     [png] = answer["_files"].values()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert "KT: total" in answer_text(answer)
+
+
+async def test_export_answers_with_the_file_attached(bot, fake_discord):
+    await fake_discord.push_command("export", format="jsonl")
+    answer = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    if answer.get("type") == 5:  # deferred: the file comes with the edit
+        answer = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
+    [(name, data)] = answer["_files"].items()
+    assert name == "briefings-export.jsonl" and len(data.decode().splitlines()) == 5

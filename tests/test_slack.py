@@ -328,3 +328,19 @@ async def test_trend_answers_with_numbers_and_uploads_the_chart_to_the_channel(h
     assert shared["channel"] == "C0CMD" and "KT: total" in shared["comment"]
     [png] = fake_slack.uploads.values()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+async def test_export_uploads_a_csv_file_to_the_channel(http_bot, fake_slack):
+    import csv
+    import io
+    body = urllib.parse.urlencode(slash_command_form("export csv KT", fake_slack.response_url("x1")))
+    assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
+    answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
+    assert "articles (csv)" in reply_text(answer)
+    for _ in range(WAIT * 20):  # the upload follows the answer (bounded wait)
+        if fake_slack.shared_files:
+            break
+        await asyncio.sleep(0.05)
+    [data] = fake_slack.uploads.values()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert data.startswith(b"\xef\xbb\xbf") and rows and all("KT" in r["about"] + r["mentions"] for r in rows)
