@@ -3,6 +3,7 @@ a normal day never, quiet hours hold the alert until they end, and a day has a c
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -141,4 +142,66 @@ async def test_the_same_spike_is_told_again_only_when_it_doubles(world):
         assert await check_alerts(worker, config, {"console": poster}, clock) == 1
         assert "13 articles" in poster.texts[-1] and len(poster.texts) == 2
     finally:
+        worker.close()
+
+
+async def test_an_alert_as_posted_to_slack_through_slack_sdk(world):
+    from tests.fakes.slack import FakeSlack
+    from tests.test_slack import http_creds, start_adapter
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
+    archive.close()
+    config = write_channels(folder, """  - name: pr-alerts
+    platform: slack
+    channel: C0ALERT
+    schedule: "30 8 * * *"
+    alerts: {companies: [KT]}
+""")
+    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    fake = await FakeSlack().start()
+    adapter, task = await start_adapter(worker, config, http_creds(fake))
+    try:
+        clock.now = NOW
+        assert await check_alerts(worker, config, {"slack": adapter}, clock) == 1
+        [message] = fake.messages["C0ALERT"]
+        blocks = json.dumps(message["blocks"], ensure_ascii=False)
+        assert "coverage spike: KT" in message["text"] and "6 articles in the last 3 h" in blocks
+        assert message["metadata"]["event_payload"]["key"].startswith("alert:pr-alerts:kt@")
+        assert await check_alerts(worker, config, {"slack": adapter}, clock) == 0  # once
+        assert len(fake.messages["C0ALERT"]) == 1
+    finally:
+        await adapter.close()
+        await task
+        await fake.close()
+        worker.close()
+
+
+async def test_an_alert_as_posted_to_discord_through_discord_py(world):
+    from tests.fakes.discord import GUILD_ID, FakeDiscord
+    from tests.test_discord import start_adapter
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
+    archive.close()
+    channel_id = "1400000000000000077"
+    config = write_channels(folder, f"""  - name: pr-alerts
+    platform: discord
+    guild: "{GUILD_ID}"
+    channel: "{channel_id}"
+    schedule: "30 8 * * *"
+    alerts: {{companies: [KT]}}
+""")
+    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    fake = await FakeDiscord({channel_id: "pr"}).start()
+    adapter, task = await start_adapter(fake, worker, config)
+    try:
+        clock.now = NOW
+        assert await check_alerts(worker, config, {"discord": adapter}, clock) == 1
+        [message] = fake.messages[channel_id]
+        embeds = json.dumps(message["embeds"], ensure_ascii=False)
+        assert "coverage spike: KT" in embeds and "6 articles in the last 3 h" in embeds
+        assert message["allowed_mentions"] == {"parse": []}
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, 30)
+        await fake.close()
         worker.close()
