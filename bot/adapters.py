@@ -26,6 +26,9 @@ class ChatAdapter(Protocol):
                    resume: bool) -> str:
         """Post one digest message; return its platform reference."""
 
+    async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
+        """Post a file (a chart) to a channel, with a short text."""
+
     def permanent(self, exc: Exception) -> bool: ...
 
     def retry_after(self, exc: Exception) -> float | None: ...

@@ -5,6 +5,7 @@ most `max_per_day` a day."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Callable
@@ -67,6 +68,7 @@ async def _alert_channel(worker: ArchiveWorker, channel: ChannelSpec, poster: An
             ref = await poster.post(channel, payload, key=f"{key}@{day.isoformat()}#{part}", thread_ref=None,
                                     resume=status == "resume")
             await worker.call(lambda a, part=part, ref=ref, key=key: a.store.record_part(key, day, part, ref, clock()))
+        await _post_trend(worker, channel, poster, spike.company, key, day, len(payloads), local, clock)
         await worker.call(lambda a, key=key: a.store.finish_delivery(key, day, clock()))
         if level == 0:
             await worker.call(lambda a, k=first_key, n=spike.count: a.store.set_state(k, str(n), clock()))
@@ -76,3 +78,17 @@ async def _alert_channel(worker: ArchiveWorker, channel: ChannelSpec, poster: An
     if posted:
         await worker.call(lambda a: a.store.set_state(count_key, str(sent_today + posted), clock()))
     return posted
+
+
+async def _post_trend(worker: ArchiveWorker, channel: ChannelSpec, poster: Any, company: str, key: str, day: datetime,
+                      part: int, local: datetime, clock: Callable[[], datetime]) -> None:
+    """The alert's trend chart (the last 30 days), as one more recorded part of the alert."""
+    from briefings.charts import render_png, trend
+
+    done = await worker.call(lambda a: a.store.delivered_parts(key, day))
+    if part in done or not hasattr(poster, "post_file"):
+        return
+    chart = await worker.call(lambda a: trend(a, [company], "30d", local.date()))
+    png = await asyncio.to_thread(render_png, chart)
+    await poster.post_file(channel, "trend.png", png, chart.as_text())
+    await worker.call(lambda a: a.store.record_part(key, day, part, "file", clock()))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.scheduler import WallClockCronTrigger, channel_trigger
 from briefings.alerts import AlertSpec
@@ -33,6 +33,13 @@ class ChannelSpec(BaseModel):
     templates: str | None = None  # folder, relative to the config folder
     thread: bool = False  # follow-up messages of a long digest go in the first one's thread
     alerts: AlertSpec | None = None  # coverage spikes of these companies, posted when they happen
+    chart: Literal["grid"] | None = None  # attach the company × theme grid as an image (group: grid)
+
+    @model_validator(mode="after")
+    def _chart_needs_a_grid(self) -> ChannelSpec:
+        if self.chart == "grid" and self.digest.group != "grid":
+            raise ValueError("chart: grid needs digest group: grid")
+        return self
 
     def trigger(self) -> WallClockCronTrigger:
         return channel_trigger(self.schedule, self.timezone)

@@ -84,6 +84,12 @@ class ConsoleAdapter:
             if line:
                 self.write(await self.answer(line))
 
+    async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
+        path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.write(f"[{channel.name}] {comment}\n파일 / file: {path}")
+
     @staticmethod
     def permanent(exc: Exception) -> bool:
         return False

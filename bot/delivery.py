@@ -193,6 +193,11 @@ class Deliverer:
             sent += 1
             if part == 0:
                 thread_ref = ref
+        if channel.chart == "grid" and digest.grid is not None and len(payloads) not in done:
+            from briefings.charts import render_grid_png  # matplotlib only when a channel wants a chart
+            png = await asyncio.to_thread(render_grid_png, digest.grid, digest.title)
+            await poster.post_file(channel, "grid.png", png, digest.title)
+            await self.worker.call(lambda a: a.store.record_part(key, slot, len(payloads), "file", self.clock()))
         await self.worker.call(lambda a: a.store.finish_delivery(key, slot, self.clock()))
         log.info("digest %s for %s posted in %d message(s)", channel.name, slot.isoformat(), len(payloads))
         return sent

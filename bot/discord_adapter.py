@@ -227,6 +227,12 @@ class DiscordAdapter:
         """discord.py waits out ordinary 429s itself; what reaches us may still carry a delay."""
         return getattr(exc, "retry_after", None)
 
+    async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
+        await self.logged_in.wait()
+        await self.client.get_partial_messageable(int(channel.channel)).send(
+            content=comment[:2000], file=discord.File(io.BytesIO(data), name),
+            allowed_mentions=discord.AllowedMentions.none())
+
     async def post(self, channel: ChannelSpec, payload: dict[str, Any], *, key: str, thread_ref: str | None,
                    resume: bool) -> str:
         await self.logged_in.wait()

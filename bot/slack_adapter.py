@@ -152,6 +152,10 @@ class SlackAdapter:
                                "invite the bot to this channel", response_type="ephemeral")
 
     # -- outbound --------------------------------------------------------------------------
+    async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
+        await self.client.files_upload_v2(channel=channel.channel, file=data, filename=name, title=name,
+                                          initial_comment=comment)
+
     @staticmethod
     def permanent(exc: Exception) -> bool:
         """Slack errors that no retry can fix; rate limits and server errors are retried."""

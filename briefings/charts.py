@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from briefings.archive import Archive, QueryError
+from briefings.digest.model import Grid
 from briefings.periods import relative_days
 
 WIDTH, HEIGHT, DPI = 8.0, 4.5, 100  # 800 × 450 px
@@ -106,4 +107,33 @@ def render_png(chart: Trend) -> bytes:
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="png", metadata={"Software": None})  # no version: same data, same bytes
+    return out.getvalue()
+
+
+def render_grid_png(grid: Grid, title: str) -> bytes:
+    """The company × theme grid of a digest as a heat map with its counts written in each cell."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
+
+    font = _font()
+    rows = [label for _, label in grid.companies]
+    cols = [label for _, label in grid.themes]
+    values = [[grid.cells[c][t].count for t, _ in grid.themes] for c, _ in grid.companies]
+    with plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
+        figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+        axes = figure.add_subplot()
+        axes.imshow(values, cmap="Blues", aspect="auto")
+        axes.set_xticks(range(len(cols)), cols, rotation=30, ha="right", fontsize=10)
+        axes.set_yticks(range(len(rows)), rows, fontsize=11)
+        top = max((v for row in values for v in row), default=0)
+        for i, row in enumerate(values):
+            for j, value in enumerate(row):
+                axes.text(j, i, str(value), ha="center", va="center", fontsize=11,
+                          color="white" if top and value > top * 0.6 else "#222222")
+        axes.set_title(title, fontsize=14)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

@@ -167,8 +167,11 @@ async def test_an_alert_as_posted_to_slack_through_slack_sdk(world):
         blocks = json.dumps(message["blocks"], ensure_ascii=False)
         assert "coverage spike: KT" in message["text"] and "6 articles in the last 3 h" in blocks
         assert message["metadata"]["event_payload"]["key"].startswith("alert:pr-alerts:kt@")
+        [shared] = fake.shared_files  # the trend chart behind it, as a file in the channel
+        assert shared["channel"] == "C0ALERT" and "KT: total" in shared["comment"]
+        assert next(iter(fake.uploads.values()))[:8] == b"\x89PNG\r\n\x1a\n"
         assert await check_alerts(worker, config, {"slack": adapter}, clock) == 0  # once
-        assert len(fake.messages["C0ALERT"]) == 1
+        assert len(fake.messages["C0ALERT"]) == 1 and len(fake.shared_files) == 1
     finally:
         await adapter.close()
         await task
@@ -196,7 +199,9 @@ async def test_an_alert_as_posted_to_discord_through_discord_py(world):
     try:
         clock.now = NOW
         assert await check_alerts(worker, config, {"discord": adapter}, clock) == 1
-        [message] = fake.messages[channel_id]
+        message, chart = fake.messages[channel_id]
+        [(name, png)] = fake.files[chart["id"]].items()
+        assert name == "trend.png" and png[:8] == b"\x89PNG\r\n\x1a\n"
         embeds = json.dumps(message["embeds"], ensure_ascii=False)
         assert "coverage spike: KT" in embeds and "6 articles in the last 3 h" in embeds
         assert message["allowed_mentions"] == {"parse": []}

@@ -57,3 +57,50 @@ def test_cli_trend_writes_the_png_and_prints_the_numbers(seeded_db, tmp_path, ca
     printed = capsys.readouterr()
     assert "KT: total" in printed.out and "LG유플러스: total" in printed.out and "wrote" in printed.err
     assert png_size(out.read_bytes()) == (800, 450)
+
+
+async def test_a_grid_digest_attaches_its_grid_as_an_image_once(archive_worker, tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.delivery import Deliverer
+    from tests.conftest import write_channels
+
+    class Poster:
+        def __init__(self):
+            self.texts, self.files = [], []
+
+        async def post(self, channel, payload, *, key, thread_ref, resume):
+            self.texts.append(payload["text"])
+            return "ref"
+
+        async def post_file(self, channel, name, data, comment):
+            self.files.append((name, data, comment))
+
+    config = write_channels(tmp_path, """  - name: grid-daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    chart: grid
+    digest: {group: grid, window: all}
+""")
+    slot = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    poster = Poster()
+    channel = config.by_name()["grid-daily"]
+    await Deliverer(archive_worker, config, {"console": poster}, lambda: slot).deliver(channel, slot)
+    [(name, png, comment)] = poster.files
+    assert name == "grid.png" and png_size(png) == (800, 450) and "기업 × 테마" in comment
+    assert await Deliverer(archive_worker, config, {"console": poster}, lambda: slot).deliver(channel, slot) == 0
+    assert len(poster.files) == 1
+
+
+def test_chart_grid_needs_a_grid_digest(tmp_path):
+    from briefings.errors import ConfigError
+    from tests.conftest import write_channels
+    with pytest.raises(ConfigError, match="chart: grid needs digest group: grid"):
+        write_channels(tmp_path, """  - name: x
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    chart: grid
+    digest: {group: company}
+""")

@@ -95,6 +95,7 @@ class FakeDiscord(LocalServer):
         self.channels = channels or {CHANNEL_ID: "briefings"}
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel or thread id -> messages
+        self.files: dict[str, dict[str, bytes]] = {}  # message id -> its attachments (name -> bytes)
         self.threads: dict[str, str] = {}  # thread id -> parent channel id
         self.commands: list[dict[str, Any]] = []
         self.callbacks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # interaction callbacks and follow-ups
@@ -215,6 +216,7 @@ class FakeDiscord(LocalServer):
             return self._json(self._nonces[(channel_id, nonce)])
         posted = message(channel_id, body, user(BOT_ID, "briefings", bot=True))
         posted["allowed_mentions"] = body.get("allowed_mentions")  # recorded for the tests, as sent
+        self.files[posted["id"]] = body.get("_files", {})  # attachments sent with it (name -> bytes)
         self.messages.setdefault(channel_id, []).append(posted)
         if nonce:
             self._nonces[(channel_id, nonce)] = posted
