@@ -199,6 +199,8 @@ class DiscordAdapter:
                                              who=f"discord:{interaction.user.id}")
         payloads = [to_send_kwargs(p) for p in await render_off_loop(reply.digest, "discord", self.templates)]
         attached = await attachment(reply)
+        if attached and attached[0].endswith(".png") and payloads and payloads[0]["embeds"]:
+            payloads[0]["embeds"][-1].set_image(url=f"attachment://{attached[0]}")  # the chart inside the embed
         if not interaction.response.is_done():
             extra = {"file": discord.File(io.BytesIO(attached[1]), attached[0])} if attached else {}
             await interaction.response.send_message(**payloads.pop(0), ephemeral=reply.ephemeral, **extra)

@@ -336,6 +336,8 @@ async def test_trend_answers_with_the_chart_attached(bot, fake_discord):
     [png] = answer["_files"].values()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert "KT: total" in answer_text(answer)
+    embeds = answer.get("data", answer).get("embeds")
+    assert embeds[-1]["image"]["url"] == "attachment://trend.png"  # shown inside the embed
 
 
 async def test_export_answers_with_the_file_attached(bot, fake_discord):
