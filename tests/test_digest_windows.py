@@ -137,3 +137,23 @@ async def test_an_article_arriving_late_with_an_old_date_reaches_the_next_since_
     await Deliverer(worker, config, {"console": third}, clock).deliver(channel, SLOT_2 + timedelta(days=1))
     assert "늦게 온 소식 기사" in "\n".join(second.texts)
     assert "늦게 온 소식 기사" not in "\n".join(first.texts + third.texts)
+
+
+def test_arrival_windows_compare_instants_whatever_offset_the_clock_wrote(tmp_path):
+    """Two archives' clocks in different zones: the same instant bounds select the same articles."""
+    from zoneinfo import ZoneInfo
+
+    from briefings.store.base import ArticleFilter
+    for zone in ("Asia/Seoul", "America/New_York", "UTC"):
+        clock = Clock(SLOT_1.astimezone(ZoneInfo(zone)))
+        archive = Archive.open(CONFIG, tmp_path / f"{zone.replace('/', '_')}.sqlite3", clock=clock)
+        try:
+            archive.ingest([article(tmp_path, "a", "요금제 개편", "2026-11-22")])
+            clock.now = (SLOT_1 + timedelta(hours=2)).astimezone(ZoneInfo(zone))
+            archive.ingest([article(tmp_path, "b", "로밍 할인", "2026-11-23")])
+            after = archive.store.articles(ArticleFilter(ingested_after=SLOT_1 + timedelta(hours=1)))
+            until = archive.store.articles(ArticleFilter(ingested_until=SLOT_1))
+            assert [a.title for a in after] == ["로밍 할인 기사"], zone
+            assert [a.title for a in until] == ["요금제 개편 기사"], zone
+        finally:
+            archive.close()

@@ -222,6 +222,8 @@ def test_an_archive_in_the_old_term_format_is_reindexed_on_open(tmp_path):
         key = conn.execute("SELECT key FROM articles WHERE id = ?", (article.id,)).fetchone()[0]
         conn.execute("UPDATE article_fts SET terms = ? WHERE rowid = ?", (old, key))
     conn.execute("DROP TABLE search_stale")
+    conn.execute("DROP INDEX articles_ingested_utc")  # and without what later migrations added
+    conn.execute("ALTER TABLE articles DROP COLUMN ingested_utc")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from datetime import date
+from datetime import UTC, date
 from importlib import resources
 from pathlib import Path
 
@@ -136,11 +136,11 @@ class SqliteStore(SqliteLedger):
         with self.transaction() as conn:
             key = self._next_key(article)
             conn.execute(
-                "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?))",
                 (key, article.id, article.content_hash, article.title,
                  article.published.iso() if article.published else None, article.outlet, article.ingested_at,
-                 json.dumps(article.to_dict(), ensure_ascii=False)))
+                 json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at))
             conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
                              [(c.company, key, c.mentions) for c in article.companies])
             conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
@@ -186,12 +186,11 @@ class SqliteStore(SqliteLedger):
             clauses.append(f"EXISTS (SELECT 1 FROM article_themes t WHERE t.theme_id = ?"
                            f" AND t.article_key = {key_column})")
             params.append(theme)
-        # Ingestion times carry their offset; julianday() compares them as instants.
+        # Arrival times are compared in UTC (ingested_utc, indexed): offsets in ingested_at vary by clock.
         for bound, op in ((flt.ingested_after, ">"), (flt.ingested_until, "<=")):
             if bound is not None:
-                clauses.append(f"EXISTS (SELECT 1 FROM articles i WHERE i.key = {key_column}"
-                               f" AND julianday(i.ingested_at) {op} julianday(?))")
-                params.append(bound.isoformat(timespec="seconds"))
+                clauses.append(f"{key_column} IN (SELECT key FROM articles WHERE ingested_utc {op} ?)")
+                params.append(bound.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
         return " AND ".join(clauses), params
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
