@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +22,8 @@ from briefings.errors import RejectedInput
 from briefings.feeds.config import MIN_INTERVAL_MINUTES, SourceSpec, load_sources
 from briefings.feeds.fetch import FetchResult, HttpClient, load_validators, save_validators
 from briefings.feeds.parse import FeedItem, canonical_link, parse_feed
-from briefings.ingest.readers import RawArticle, read_file
+from briefings.ingest.pipeline import ItemReport
+from briefings.ingest.readers import RawArticle, looks_like_feed, read_file
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
@@ -186,15 +186,20 @@ def _scan_folder(archive: Archive, source: SourceSpec, report: PollReport) -> Po
         return report
     outcome = archive.ingest([folder])
     for item in outcome.items:
-        if item.status == "added":
-            report.new.append(item.article_id or "")
-        elif item.status == "unchanged":
-            report.unchanged += 1
-        elif item.status == "duplicate":
-            report.duplicate += 1
-        else:
-            report.rejected.append((item.source, item.reason or "rejected"))
+        _tally(report, item)
     return report
+
+
+def _tally(report: PollReport, item: ItemReport, updated: bool = False) -> None:
+    """One ingested item into the report: new (or updated, for a key seen before), unchanged, ..."""
+    if item.status == "added":
+        (report.updated if updated else report.new).append(item.article_id or "")
+    elif item.status == "unchanged":
+        report.unchanged += 1
+    elif item.status == "duplicate":
+        report.duplicate += 1
+    else:
+        report.rejected.append((item.source, item.reason or "rejected"))
 
 
 def _ingest_fetched(archive: Archive, source: SourceSpec, result: FetchResult, report: PollReport,
@@ -226,19 +231,8 @@ def _ingest_fetched(archive: Archive, source: SourceSpec, result: FetchResult, r
     before = {key: store.source_seen(key) for _, key in batch}
     outcome = archive.ingest_raw(batch)
     for (_, key), item in zip(batch, outcome.items, strict=True):
-        if item.status == "added":
-            (report.updated if before[key] else report.new).append(item.article_id or "")
-        elif item.status == "unchanged":
-            report.unchanged += 1
-        elif item.status == "duplicate":
-            report.duplicate += 1
-        else:
-            report.rejected.append((item.source, item.reason or "rejected"))
+        _tally(report, item, updated=bool(before[key]))
     return None
-
-
-_FEED_START = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*"
-                         rb"<(?:rss|feed|rdf:RDF)\b", re.S)
 
 
 def ingest_url(archive: Archive, url: str, http: HttpClient, now: datetime) -> PollReport:
@@ -248,7 +242,8 @@ def ingest_url(archive: Archive, url: str, http: HttpClient, now: datetime) -> P
     if not result.ok:
         report.error = result.error or f"HTTP {result.status}"
         return report
-    kind = "feed" if _FEED_START.match(result.body[:4096]) else "page"
+    head = result.body[:4096].decode("utf-8", "replace").lstrip("\ufeff")
+    kind = "feed" if looks_like_feed(head) else "page"
     source = SourceSpec(name="url", interval=MIN_INTERVAL_MINUTES, **{kind: url})
     report.error = _ingest_fetched(archive, source, result, report, http, now)
     return report

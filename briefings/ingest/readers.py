@@ -20,6 +20,11 @@ JSON_FIELDS = ("title", "body", "url", "published", "outlet")
 _FEED_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.S)
 
 
+def looks_like_feed(text: str) -> bool:
+    """An RSS 2.0, RSS 1.0/RDF or Atom document, by its first element (after a declaration or comments)."""
+    return _FEED_START.match(text[:4096]) is not None
+
+
 @dataclass
 class RawArticle:
     """One article as read, before cleaning. `source` names it for reports (path, or path#N)."""
@@ -79,7 +84,7 @@ def read_file(path: Path, data: bytes, raw_hash: str, source: str | None = None)
     if not text.strip():
         raise RejectedInput(source, "empty: no text (whitespace only)")
     suffix = path.suffix.lower()
-    if _FEED_START.match(text[:4096]):
+    if looks_like_feed(text):
         raise RejectedInput(source, "an RSS/Atom feed, not an article: feeds are read as sources, one article "
                                     "per item, not ingested as one file")
     if suffix in (".html", ".htm"):
