@@ -7,6 +7,7 @@ suggests is exactly what a submitted command accepts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -80,23 +81,27 @@ def _label_parts(*labels: str) -> list[str]:
     return parts
 
 
-def company_index(taxonomy: Taxonomy) -> NameIndex:
-    index = taxonomy.__dict__.get("_company_index")
+def _cached(taxonomy: Taxonomy, slot: str, build: Callable[[], NameIndex]) -> NameIndex:
+    """An index built once per taxonomy (a taxonomy never changes once loaded), kept on it."""
+    index = taxonomy.__dict__.get(slot)
     if index is None:
-        index = NameIndex()
-        for company in taxonomy.spec.companies:
-            label = f"{company.name.ko} ({company.id.upper()})"
-            index.add(company.id, label, [company.name.ko, company.name.en, *company.aliases])
-        taxonomy.__dict__["_company_index"] = index
+        index = taxonomy.__dict__[slot] = build()
     return index
+
+
+def _index(entries: Iterable[tuple[str, str, list[str]]]) -> NameIndex:
+    index = NameIndex()
+    for value, label, names in entries:
+        index.add(value, label, names)
+    return index
+
+
+def company_index(taxonomy: Taxonomy) -> NameIndex:
+    return _cached(taxonomy, "_company_index", lambda: _index(
+        (c.id, f"{c.name.ko} ({c.id.upper()})", [c.name.ko, c.name.en, *c.aliases]) for c in taxonomy.spec.companies))
 
 
 def theme_index(taxonomy: Taxonomy) -> NameIndex:
-    index = taxonomy.__dict__.get("_theme_index")
-    if index is None:
-        index = NameIndex()
-        for theme in taxonomy.spec.themes:
-            label = f"{theme.label.ko} · {theme.label.en}"
-            index.add(theme.id, label, [theme.label.ko, theme.label.en, *_label_parts(theme.label.ko, theme.label.en)])
-        taxonomy.__dict__["_theme_index"] = index
-    return index
+    return _cached(taxonomy, "_theme_index", lambda: _index(
+        (t.id, f"{t.label.ko} · {t.label.en}", [t.label.ko, t.label.en, *_label_parts(t.label.ko, t.label.en)])
+        for t in taxonomy.spec.themes))
