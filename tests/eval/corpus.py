@@ -9,13 +9,18 @@ file and hold no article text. Articles are built through the same reader and Ar
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import subprocess
+import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 from briefings.analysis.taxonomy import Taxonomy, TaxonomySpec, build_taxonomy
 from briefings.errors import RejectedInput
@@ -32,6 +37,25 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEV_CORPUS = "ko_company_news_2019_dev.jsonl"
 SCI_SUMMARIES = "ko_sci_news_summaries.jsonl"
 BUILT_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def old_module(commit: str, path: str, name: str) -> ModuleType | None:
+    """A project file as it was at `commit`, loaded from git into a throwaway module: the old
+    behaviour every area compares against. None where git or the commit is not available."""
+    try:
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"], capture_output=True,
+                                text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    file = Path(tempfile.mkdtemp()) / f"{name}.py"
+    file.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the code runs
+    spec.loader.exec_module(module)
+    return module
 
 
 def dev_taxonomy() -> Taxonomy:

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-import importlib.util
 import json
 import re
-import subprocess
-import sys
-import tempfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +24,7 @@ from statistics import mean
 
 from briefings.errors import RejectedInput
 from briefings.ingest.readers import RawArticle, read_file
-from tests.eval.corpus import CONFIG, ROOT, dev_taxonomy, held_out
+from tests.eval.corpus import CONFIG, dev_taxonomy, held_out, old_module
 
 OLD_COMMIT = "aa0940e"
 MENU_OVERLAP = 0.5  # a kept line with less than half its bigrams in the expected body
@@ -55,18 +51,6 @@ def _menu_lines(lines: list[str], want: Counter[str]) -> int:
         if grams and sum((grams & want).values()) / sum(grams.values()) < MENU_OVERLAP:
             bad += 1
     return bad
-
-
-def _old_module():
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:briefings/ingest/html.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "old_html.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_html", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["old_html"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _expected(path: Path) -> dict:
@@ -121,7 +105,9 @@ def run(ctx) -> dict:
         print("html: no html_dev pages in the data folder; skipped")
         return {}
     builder = ArticleBuilder.from_config(CONFIG, dev_taxonomy())
-    old = _old_module()
+    old = old_module(OLD_COMMIT, "briefings/ingest/html.py", "old_html")
+    if old is None:
+        raise RuntimeError(f"the old reader could not be loaded from git ({OLD_COMMIT}): it is the baseline")
     rows = []
     for page_path in sorted((base / "pages").glob("*.html")):
         name = page_path.stem

@@ -16,36 +16,17 @@ people.py of commit 873781b (before this rewrite; read with `git show`), and a n
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.eval.corpus import DEV_CORPUS, ROOT, dev_taxonomy, held_out, load_labels
+from tests.eval.corpus import DEV_CORPUS, dev_taxonomy, held_out, load_labels, old_module
 
 OLD_COMMIT = "873781b"
 _NAIVE = re.compile(r"([가-힣]{3})\s+(?:\S+\s+)?(?:대표이사|대표|사장|부사장|회장|부회장|전무|상무|본부장|교수|연구원|"
                     r"팀장|실장|센터장|원장|장관|의원|위원장|총장|행장|씨)")
 _SPACE = re.compile(r"\s+")
-
-
-def _old_module():
-    """The people.py before the rewrite, loaded from git into a temporary module (None without git)."""
-    try:
-        source = subprocess.run(["git", "show", f"{OLD_COMMIT}:briefings/analysis/people.py"], cwd=ROOT,
-                                capture_output=True, text=True, check=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = Path(tempfile.mkdtemp()) / "old_people.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_people", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["old_people"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _key(body: str, offset: int) -> str | None:
@@ -96,7 +77,7 @@ def run(ctx) -> dict:
         print("no speaker labels; skipped")
         return {}
     built = ctx.build_lines({lab["line"] for lab in labels})
-    old = _old_module()
+    old = old_module(OLD_COMMIT, "briefings/analysis/people.py", "old_people")
     old_finder = old.PeopleFinder(dev_taxonomy()) if old else None
     systems: dict[str, Callable[[int, int, str], str]] = {}
     cache: dict[tuple[str, int], list] = {}

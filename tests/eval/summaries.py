@@ -21,12 +21,9 @@ tuning article is summarised by weights that never saw it.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +34,7 @@ from rouge_score import rouge_scorer
 from briefings.analysis.korean import morphemes
 from briefings.models import Article
 from briefings.summarize import BUDGET, summarize_sentences
-from tests.eval.corpus import DEV_CORPUS, ROOT, SCI_SUMMARIES, EvalContext, held_out, load_labels
+from tests.eval.corpus import DEV_CORPUS, SCI_SUMMARIES, EvalContext, held_out, load_labels, old_module
 
 OLD_COMMIT = "873781b"  # the summariser before issue 8: TextRank, fixed sentence counts
 METRICS = ("rouge1", "rouge2", "rougeL")
@@ -98,23 +95,6 @@ def lead_budget(sentences: Sequence[str], budget: int = BUDGET) -> list[str]:
             break
         out.append(s)
     return out
-
-
-def old_summariser() -> ModuleType | None:
-    """briefings/summarize.py as it was at OLD_COMMIT, loaded into a throwaway module."""
-    try:
-        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:briefings/summarize.py"],
-                                capture_output=True, text=True, check=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = Path(tempfile.mkdtemp()) / "old_summarize.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_summarize", path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Table:
@@ -282,7 +262,7 @@ def print_table(title: str, figures: dict) -> None:
 def run(ctx: EvalContext) -> dict:
     import json
 
-    old = old_summariser()
+    old = old_module(OLD_COMMIT, "briefings/summarize.py", "old_summarize")
     if old is None:
         print(f"(old summariser unavailable: git show {OLD_COMMIT} failed; that baseline is left out)")
     result: dict = {}
