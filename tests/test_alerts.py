@@ -14,32 +14,16 @@ from bot.delivery import ArchiveWorker
 from briefings.alerts import AlertSpec, find_spikes
 from briefings.archive import Archive
 from tests.conftest import CONFIG, write_channels
+from tests.fakes.inprocess import FakeTime, RecordingPoster
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 12:00 in Seoul
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Poster:
-    def __init__(self):
-        self.texts: list[str] = []
-
-    async def post(self, channel, payload, *, key, thread_ref, resume):
-        self.texts.append(payload["text"])
-        return f"ref-{len(self.texts)}"
 
 
 STORIES = ["요금제 개편", "위성 통신", "로밍 할인", "인공지능 비서", "데이터센터 증설", "보안 사고 대응", "해외 진출",
            "고객 보상", "기지국 투자", "신임 대표 취임", "노사 합의", "주주 총회"]
 
 
-def arrive(archive: Archive, clock: Clock, folder, at: datetime, n: int, tag: str) -> None:
+def arrive(archive: Archive, clock: FakeTime, folder, at: datetime, n: int, tag: str) -> None:
     """`n` distinct articles about KT arriving at `at` (the archive's clock says when)."""
     clock.now = at
     path = folder / f"{tag}.jsonl"
@@ -57,12 +41,27 @@ def arrive(archive: Archive, clock: Clock, folder, at: datetime, n: int, tag: st
 
 @pytest.fixture
 def world(tmp_path):
-    clock = Clock(NOW)
+    clock = FakeTime(NOW)
     archive = Archive.open(CONFIG, tmp_path / "alerts.sqlite3", clock=clock)
     for week in range(1, 9):  # a normal Monday noon: one KT article in the three hours
         arrive(archive, clock, tmp_path, NOW - timedelta(weeks=week, hours=1), 1, f"w{week}")
     yield archive, clock, tmp_path
     archive.close()
+
+
+def after_a_burst(world, alerts: str, *, minutes_ago: int = 30, destination: str = "platform: console\n    channel: t"
+                  ) -> tuple:
+    """Six KT articles arrive `minutes_ago`; returns the pr-alerts channel config and an archive worker
+    for the bot's side (the test's own archive is closed first, as the bot holds its own)."""
+    archive, clock, folder = world
+    arrive(archive, clock, folder, NOW - timedelta(minutes=minutes_ago), 6, "burst")
+    archive.close()
+    config = write_channels(folder, f"""  - name: pr-alerts
+    {destination}
+    schedule: "30 8 * * *"
+    alerts: {alerts}
+""")
+    return config, ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
 
 
 def test_a_spike_is_found_and_a_normal_day_is_not(world):
@@ -76,17 +75,9 @@ def test_a_spike_is_found_and_a_normal_day_is_not(world):
 
 
 async def test_a_spike_is_posted_once_held_in_quiet_hours_and_capped(world):
-    archive, clock, folder = world
-    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
-    archive.close()
-    config = write_channels(folder, """  - name: pr-alerts
-    platform: console
-    channel: t
-    schedule: "30 8 * * *"
-    alerts: {companies: [KT], quiet_hours: [11, 13]}
-""")
-    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
-    poster = Poster()
+    _, clock, _ = world
+    config, worker = after_a_burst(world, "{companies: [KT], quiet_hours: [11, 13]}")
+    poster = RecordingPoster()
     try:
         clock.now = NOW  # 12:00 in Seoul: quiet hours, held
         assert await check_alerts(worker, config, {"console": poster}, clock) == 0 and poster.texts == []
@@ -102,35 +93,19 @@ async def test_a_spike_is_posted_once_held_in_quiet_hours_and_capped(world):
 
 
 async def test_alerts_a_day_are_capped(world):
-    archive, clock, folder = world
-    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
-    archive.close()
-    config = write_channels(folder, """  - name: pr-alerts
-    platform: console
-    channel: t
-    schedule: "30 8 * * *"
-    alerts: {companies: [KT, SKT], max_per_day: 1}
-""")
-    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    _, clock, _ = world
+    config, worker = after_a_burst(world, "{companies: [KT, SKT], max_per_day: 1}")
     try:
         await worker.call(lambda a: a.store.set_state("alerts:pr-alerts:2026-11-23", "1", NOW))  # one already
-        assert await check_alerts(worker, config, {"console": Poster()}, clock) == 0
+        assert await check_alerts(worker, config, {"console": RecordingPoster()}, clock) == 0
     finally:
         worker.close()
 
 
 async def test_the_same_spike_is_told_again_only_when_it_doubles(world):
-    archive, clock, folder = world
-    arrive(archive, clock, folder, NOW - timedelta(minutes=40), 6, "burst")
-    archive.close()
-    config = write_channels(folder, """  - name: pr-alerts
-    platform: console
-    channel: t
-    schedule: "30 8 * * *"
-    alerts: {companies: [KT], max_per_day: 5}
-""")
-    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
-    poster = Poster()
+    _, clock, folder = world
+    config, worker = after_a_burst(world, "{companies: [KT], max_per_day: 5}", minutes_ago=40)
+    poster = RecordingPoster()
     try:
         clock.now = NOW
         assert await check_alerts(worker, config, {"console": poster}, clock) == 1
@@ -148,16 +123,8 @@ async def test_the_same_spike_is_told_again_only_when_it_doubles(world):
 async def test_an_alert_as_posted_to_slack_through_slack_sdk(world):
     from tests.fakes.slack import FakeSlack
     from tests.test_slack import http_creds, start_adapter
-    archive, clock, folder = world
-    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
-    archive.close()
-    config = write_channels(folder, """  - name: pr-alerts
-    platform: slack
-    channel: C0ALERT
-    schedule: "30 8 * * *"
-    alerts: {companies: [KT]}
-""")
-    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    _, clock, _ = world
+    config, worker = after_a_burst(world, "{companies: [KT]}", destination="platform: slack\n    channel: C0ALERT")
     fake = await FakeSlack().start()
     adapter, task = await start_adapter(worker, config, http_creds(fake))
     try:
@@ -182,18 +149,10 @@ async def test_an_alert_as_posted_to_slack_through_slack_sdk(world):
 async def test_an_alert_as_posted_to_discord_through_discord_py(world):
     from tests.fakes.discord import GUILD_ID, FakeDiscord
     from tests.test_discord import start_adapter
-    archive, clock, folder = world
-    arrive(archive, clock, folder, NOW - timedelta(minutes=30), 6, "burst")
-    archive.close()
+    _, clock, _ = world
     channel_id = "1400000000000000077"
-    config = write_channels(folder, f"""  - name: pr-alerts
-    platform: discord
-    guild: "{GUILD_ID}"
-    channel: "{channel_id}"
-    schedule: "30 8 * * *"
-    alerts: {{companies: [KT]}}
-""")
-    worker = ArchiveWorker(lambda: Archive.open(CONFIG, folder / "alerts.sqlite3", clock=clock))
+    destination = f'platform: discord\n    guild: "{GUILD_ID}"\n    channel: "{channel_id}"'
+    config, worker = after_a_burst(world, "{companies: [KT]}", destination=destination)
     fake = await FakeDiscord({channel_id: "pr"}).start()
     adapter, task = await start_adapter(fake, worker, config)
     try:

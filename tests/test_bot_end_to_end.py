@@ -41,12 +41,18 @@ channels:
 """
 
 
-async def test_one_process_serves_both_platforms_and_posts_each_scheduled_digest(seeded_db, tmp_path):
+
+def both_platforms_config(seeded_db, tmp_path):
+    """The shipped config with CHANNELS (one Slack, one Discord channel) and a copy of the seeded archive."""
     folder = tmp_path / "config"
     shutil.copytree(CONFIG, folder)
     (folder / "channels.yaml").write_text(CHANNELS, encoding="utf-8")
     db = tmp_path / "bot.sqlite3"
     shutil.copy(seeded_db, db)
+    return folder, db
+
+async def test_one_process_serves_both_platforms_and_posts_each_scheduled_digest(seeded_db, tmp_path):
+    folder, db = both_platforms_config(seeded_db, tmp_path)
     slack = await FakeSlack().start()
     discord = await FakeDiscord({DISCORD_CHANNEL: "daily", fake_discord_module.CHANNEL_ID: "briefings"}).start()
     creds = Credentials(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN, slack_api_url=slack.api_url,
@@ -108,11 +114,7 @@ async def test_a_rejected_token_stops_the_bot_with_a_clear_error(seeded_db, tmp_
 
 
 async def test_one_adapter_failing_leaves_the_other_and_the_scheduler_running(seeded_db, tmp_path):
-    folder = tmp_path / "config"
-    shutil.copytree(CONFIG, folder)
-    (folder / "channels.yaml").write_text(CHANNELS, encoding="utf-8")
-    db = tmp_path / "bot.sqlite3"
-    shutil.copy(seeded_db, db)
+    folder, db = both_platforms_config(seeded_db, tmp_path)
     slack = await FakeSlack().start()
     discord = await FakeDiscord().start()
     creds = Credentials(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN, slack_api_url=slack.api_url,

@@ -14,24 +14,9 @@ import pytest
 from bot.channels import load_channels
 from bot.delivery import Deliverer, DeliveryFailed, RetryPolicy
 from tests.conftest import CONFIG, write_channels
+from tests.fakes.inprocess import FakeTime
 
 SLOT = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
-
-
-class FakeTime:
-    """A clock and an asyncio sleep that moves it: an hour of backoff takes no real time."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += timedelta(seconds=seconds)
-        await asyncio.sleep(0)
 
 
 class FlakyPoster:

@@ -11,34 +11,10 @@ import pytest
 from bot.delivery import ArchiveWorker, Deliverer
 from briefings.archive import Archive
 from tests.conftest import CONFIG, write_channels
+from tests.fakes.inprocess import FakeTime, RecordingPoster
 
 SLOT_1 = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # 08:30 on the 23rd in Seoul; still the 22nd in UTC
 SLOT_2 = SLOT_1 + timedelta(days=1)
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Poster:
-    def __init__(self):
-        self.texts: list[str] = []
-
-    async def post(self, channel, payload, *, key, thread_ref, resume):
-        self.texts.append(payload["text"])
-        return f"ref-{len(self.texts)}"
-
-    @staticmethod
-    def permanent(exc):
-        return False
-
-    @staticmethod
-    def retry_after(exc):
-        return None
 
 
 def article(folder, name: str, title: str, published: str):
@@ -52,7 +28,7 @@ def article(folder, name: str, title: str, published: str):
 
 @pytest.fixture
 def world(tmp_path):
-    clock = Clock(SLOT_1 - timedelta(hours=2))  # the server runs on UTC
+    clock = FakeTime(SLOT_1 - timedelta(hours=2))  # the server runs on UTC
     worker = ArchiveWorker(lambda: Archive.open(CONFIG, tmp_path / "w.sqlite3", clock=clock))
     yield worker, clock, tmp_path
     worker.close()
@@ -73,7 +49,7 @@ async def test_a_one_day_window_is_the_channels_today_not_the_servers(world):
     await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-23")]))  # Seoul's today
     await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-21")]))  # two days before
     config = channels(folder, "1d")
-    poster = Poster()
+    poster = RecordingPoster()
     clock.now = SLOT_1
     await Deliverer(worker, config, {"console": poster}, clock).deliver(config.by_name()["daily"], SLOT_1)
     text = "\n".join(poster.texts)
@@ -88,7 +64,7 @@ async def test_since_last_digests_neither_overlap_nor_leave_a_gap(world):
     await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
     clock.now = SLOT_1 + timedelta(minutes=5)  # archived after the slot, before the digest was composed
     await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
-    first, second = Poster(), Poster()
+    first, second = RecordingPoster(), RecordingPoster()
     await Deliverer(worker, config, {"console": first}, clock).deliver(channel, SLOT_1)
     clock.now = SLOT_2 - timedelta(hours=3)
     await worker.call(lambda a: a.ingest([article(folder, "c", "위성 통신", "2026-11-23")]))
@@ -106,7 +82,7 @@ async def test_a_digest_recomposed_after_a_restart_holds_what_the_slot_held(worl
     await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
     clock.now = SLOT_1 + timedelta(hours=2)  # down at 08:30; meanwhile a new article came in
     await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
-    poster = Poster()
+    poster = RecordingPoster()
     await Deliverer(worker, config, {"console": poster}, clock).deliver(channel, SLOT_1)
     text = "\n".join(poster.texts)
     assert "요금제 개편 기사" in text and "로밍 할인 기사" not in text
@@ -127,7 +103,7 @@ async def test_an_article_arriving_late_with_an_old_date_reaches_the_next_since_
     channel = config.by_name()["daily"]
     clock.now = SLOT_1 - timedelta(hours=1)
     await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
-    first, second, third = Poster(), Poster(), Poster()
+    first, second, third = RecordingPoster(), RecordingPoster(), RecordingPoster()
     await Deliverer(worker, config, {"console": first}, clock).deliver(channel, SLOT_1)
     clock.now = SLOT_2 - timedelta(hours=2)  # a feed delivers a story from three weeks ago
     await worker.call(lambda a: a.ingest([article(folder, "old", "늦게 온 소식", "2026-11-01")]))
@@ -145,7 +121,7 @@ def test_arrival_windows_compare_instants_whatever_offset_the_clock_wrote(tmp_pa
 
     from briefings.store.base import ArticleFilter
     for zone in ("Asia/Seoul", "America/New_York", "UTC"):
-        clock = Clock(SLOT_1.astimezone(ZoneInfo(zone)))
+        clock = FakeTime(SLOT_1.astimezone(ZoneInfo(zone)))
         archive = Archive.open(CONFIG, tmp_path / f"{zone.replace('/', '_')}.sqlite3", clock=clock)
         try:
             archive.ingest([article(tmp_path, "a", "요금제 개편", "2026-11-22")])

@@ -88,15 +88,20 @@ channels:
     assert "posted in 4 message(s)" in log[-1] and "already in kr-daily" in "".join(log)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-async def test_a_signal_at_the_console_prompt_stops_the_bot_without_waiting_for_a_line(seeded_db, tmp_path, sig):
+
+async def start_console_bot(seeded_db, tmp_path) -> asyncio.subprocess.Process:
+    """`briefings run` on a copy of the seeded archive, no chat tokens: the console, stdin a pipe."""
     db = tmp_path / "a.sqlite3"
     shutil.copy(seeded_db, db)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "run", env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_at_the_console_prompt_stops_the_bot_without_waiting_for_a_line(seeded_db, tmp_path, sig):
+    process = await start_console_bot(seeded_db, tmp_path)
     seen: list[str] = []
     await asyncio.wait_for(read_until(process.stdout, "briefings console", seen), WAIT)
     process.send_signal(sig)  # stdin stays open and silent, as at a prompt nobody types into
@@ -109,12 +114,7 @@ async def test_the_first_command_after_a_cold_start_is_as_quick_as_the_next(seed
     """The analyser is loaded before any adapter connects, not by the first command (which then missed
     Discord's 3 s deadline). Measured in a fresh process: the first answer against the second."""
     import time
-    db = tmp_path / "a.sqlite3"
-    shutil.copy(seeded_db, db)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "run", env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await start_console_bot(seeded_db, tmp_path)
     seen: list[str] = []
     try:
         await asyncio.wait_for(read_until(process.stdout, "briefings console", seen), WAIT)

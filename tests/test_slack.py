@@ -234,7 +234,7 @@ async def test_a_minute_of_slack_500s_delays_the_digest_without_losing_or_repeat
         http_bot, fake_slack, archive_worker, channels):
     from datetime import timedelta
 
-    from tests.test_delivery_retries import FakeTime
+    from tests.fakes.inprocess import FakeTime
     time = FakeTime(SLOT)
     fake_slack.down = lambda: time.now < SLOT + timedelta(seconds=60)
     sent = await Deliverer(archive_worker, channels, {"slack": http_bot}, time, sleep=time.sleep).deliver(
@@ -246,7 +246,7 @@ async def test_a_minute_of_slack_500s_delays_the_digest_without_losing_or_repeat
 
 async def test_an_unknown_slack_channel_fails_at_once_and_is_recorded(http_bot, fake_slack, archive_worker, channels):
     from bot.delivery import DeliveryFailed
-    from tests.test_delivery_retries import FakeTime
+    from tests.fakes.inprocess import FakeTime
     time = FakeTime(SLOT)
     fake_slack.missing_channels = {"C0DAILY"}
     with pytest.raises(DeliveryFailed, match="channel_not_found"):
