@@ -11,6 +11,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from briefings.archive import Archive, QueryError
@@ -71,6 +72,7 @@ def trend(archive: Archive, names: list[str], period: str, today: date) -> Trend
     return Trend(f"기사 수 추이 / articles per {unit}", unit, buckets, series)
 
 
+@cache  # the font file is read and registered once per process, not at every chart
 def _font():
     import importlib.util
 

@@ -95,14 +95,16 @@ class Commands:
         return self.ctx.language
 
     def run_text(self, text: str) -> Reply:
-        name, positional, named = parse_text(normalize_input(text))
-        return self.run(name, positional, named)
+        return self._dispatch(*parse_text(normalize_input(text)))  # parsed from text already normalised
 
     def run(self, name: str, positional: list[str] | None = None, named: dict[str, str] | None = None) -> Reply:
-        # Every adapter's text and options arrive here: one normalisation for all of them.
+        # Every adapter's options arrive here (text through run_text): one normalisation for all of them.
         name = normalize_input(name).lower()
         positional = [w for w in (normalize_input(p) for p in positional or []) if w]
         named = {normalize_input(k).lower(): normalize_input(v) for k, v in (named or {}).items()}
+        return self._dispatch(name, positional, named)
+
+    def _dispatch(self, name: str, positional: list[str], named: dict[str, str]) -> Reply:
         handler = getattr(self, f"cmd_{name}", None) if name in COMMANDS else None
         if handler is None:
             return _note("알 수 없는 명령 / unknown command", [f"'{name[:40]}' — `help` 로 명령을 확인하세요."],
