@@ -133,23 +133,32 @@ class SqliteStore(SqliteLedger):
 
     def add_article(self, article: Article, source_key: str, raw_hash: str) -> None:
         """Store an article, its tags, quotes, index entry and source in one transaction."""
-        with self.transaction() as conn:
-            key = self._next_key(article)
-            conn.execute(
-                "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?))",
-                (key, article.id, article.content_hash, article.title,
-                 article.published.iso() if article.published else None, article.outlet, article.ingested_at,
-                 json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at))
-            conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
-                             [(c.company, key, c.mentions) for c in article.companies])
-            conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
-                             [(t.theme, key, t.score) for t in article.themes])
-            conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
-                             [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
-            conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
-            conn.execute("DELETE FROM search_stale WHERE article_key = ?", (key,))
-            self._upsert_source(source_key, raw_hash, article.id, "added")
+        self.add_articles([(article, source_key, raw_hash)])
+
+    def add_articles(self, items: list[tuple[Article, str, str]]) -> None:
+        """Many articles in one transaction: a bulk ingest commits once per batch, not per article."""
+        with self.transaction():
+            for article, source_key, raw_hash in items:
+                self._insert(article, source_key, raw_hash)
+
+    def _insert(self, article: Article, source_key: str, raw_hash: str) -> None:
+        conn = self.conn
+        key = self._next_key(article)
+        conn.execute(
+            "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?))",
+            (key, article.id, article.content_hash, article.title,
+             article.published.iso() if article.published else None, article.outlet, article.ingested_at,
+             json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at))
+        conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
+                         [(c.company, key, c.mentions) for c in article.companies])
+        conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
+                         [(t.theme, key, t.score) for t in article.themes])
+        conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
+                         [(key, q.speaker, q.role, q.company, q.text) for q in article.quotes])
+        conn.execute("INSERT INTO article_fts(rowid, terms) VALUES (?, ?)", (key, article.terms))
+        conn.execute("DELETE FROM search_stale WHERE article_key = ?", (key,))
+        self._upsert_source(source_key, raw_hash, article.id, "added")
 
     def _upsert_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
         self.conn.execute(
