@@ -1,94 +1,119 @@
-"""Search benchmark: FTS-first look-ups against a LIKE-scan baseline, in the same run.
+"""`make bench`: one JSON document on stdout (figures, baselines, targets, pass/miss), a table on stderr.
 
-    make bench                      # 20,000 synthetic articles
-    python -m tests.bench 200000    # any size
+    python -m tests.bench                       # 100k and 1M (archives built once, cached)
+    python -m tests.bench --sizes 10k           # a quick run
+    python -m tests.bench --sections commands,digests --sizes 100k
 
-Builds a synthetic Korean archive directly through the store (no kiwi per article, so building is
-fast), then times newest-first look-ups with and without company/date filters. Prints one JSON
-object: p50/p99/max in milliseconds for briefings' search and for the naive scan, and the speed-up.
+Sections: build (synthetic archives: rate, size), commands (every chat command cold and warm, with
+a LIKE-scan and a Python-count baseline), digests (1,000 channel digests over the 100k archive, or
+the largest size asked for below it), ingest (briefings ingest against kiwipiepy on the same texts),
+startup (ready time and peak RSS at the largest size), postgresql (the command timings again on
+PostgreSQL, when the store can open a postgresql:// URL and pgserver is installed).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import random
-import statistics
+import os
+import platform
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-from briefings.models import Article, CompanyTag, Paragraph, PartialDate, Reporter, ThemeTag
-from briefings.store import ArticleFilter, Phrase, SqliteStore, TextQuery
+from tests.bench import commands, digests, ingest, report, startup
+from tests.bench.generate import cached_archive, parse_size, size_label
+from tests.bench.pool import CACHE, ROOT, PoolSpec, load_pool
+from tests.bench.session import bench_config
 
-SYLLABLES = "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후"
-# A Zipf-like vocabulary: a few words on most articles, most words rare (as in real news).
-WORDS = ["고객", "혁신", "네트워크", "5g", "ai", "esg", "사회공헌", "위성", "로봇", "품질"] + [
-    a + b + c for a in SYLLABLES[:12] for b in SYLLABLES[12:24] for c in SYLLABLES[24:34]]
-WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
-COMPANIES = ["kt", "skt", "lgu"]
-QUERIES = ["고객", "ai", "5g", "혁신 고객", "사회공헌", "위성 로봇", "esg", "품질", WORDS[500], WORDS[1200],
-           f"{WORDS[40]} {WORDS[90]}", WORDS[-1]]
+SECTIONS = ("build", "commands", "digests", "ingest", "startup", "postgresql")
 
 
-def synthetic(n: int, rng: random.Random) -> Article:
-    words = rng.choices(WORDS, weights=WEIGHTS, k=60)
-    day = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
-    company = rng.choice(COMPANIES)
-    return Article(
-        id=f"{n:012x}", content_hash=f"{n:064x}", title=" ".join(words[:6]), title_derived=False,
-        paragraphs=[Paragraph(0, "body", " ".join(words), [" ".join(words)])], reporter=Reporter(),
-        byline=None, outlet="bench", outlet_domain=None, url=None,
-        published=PartialDate(day.year, day.month, day.day), published_time=None, ingested_at="2026-01-01T00:00:00",
-        source=f"bench:{n}", language="ko", companies=[CompanyTag(company, 1, [0], [], [])],
-        themes=[ThemeTag("customer", 3.0, [])] if "고객" in words else [],
-        terms=" ".join(words) + "\n" + " ".join(words))  # the morpheme stream, then the form stream
+def _machine() -> dict:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "commit": commit.stdout.strip() or None,
+            "started": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1M", help="archive sizes, e.g. 10k,100k,1M (default 100k,1M)")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"any of {', '.join(SECTIONS)}")
+    parser.add_argument("--reps", type=int, default=30, help="warm answers per command, at most")
+    parser.add_argument("--budget", type=float, default=15.0, help="seconds of warm answers per command, at most")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one answer may take before the "
+                                                                     "bot is killed and the row marked")
+    parser.add_argument("--digests", type=int, default=1000, help="channel digests to compose")
+    parser.add_argument("--digest-budget", type=float, default=300.0, help="seconds for them, at most")
+    parser.add_argument("--ingest-files", type=int, default=300)
+    parser.add_argument("--pg-size", default="100k", help="archive size loaded into PostgreSQL")
+    parser.add_argument("--out", type=Path, help="also write the JSON document here")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
-    size = int(argv[0]) if argv else 20_000
-    rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteStore(Path(tmp) / "bench.sqlite3")
-        started = time.perf_counter()
-        for n in range(size):
-            store.add_article(synthetic(n, rng), f"bench:{n}", f"{n:064x}")
-        build_s = time.perf_counter() - started
-        filters = [ArticleFilter(), ArticleFilter(companies=("skt",)),
-                   ArticleFilter(since=date(2020, 1, 1), until=date(2020, 12, 31)),
-                   ArticleFilter(companies=("lgu",), since=date(2023, 6, 1))]
-        ours, naive = [], []
-        for query in QUERIES:
-            # words typed apart; each synthetic word is one morpheme and its own form (as a prefix
-            # from 3 characters, as briefings.search builds it)
-            text_query = TextQuery(tuple(Phrase((w,), (w,), prefix=len(w) >= 3) for w in query.split()))
-            for flt in filters:
-                t = time.perf_counter()
-                store.search(text_query, flt, 10, 0)
-                ours.append((time.perf_counter() - t) * 1000)
-                like = " AND ".join("a.doc LIKE ?" for _ in query.split())
-                t = time.perf_counter()
-                store.conn.execute(f"SELECT a.id FROM articles a WHERE {like} ORDER BY a.key DESC LIMIT 10",
-                                   [f"%{w}%" for w in query.split()]).fetchall()
-                naive.append((time.perf_counter() - t) * 1000)
-        store.close()
+    args = parse_args(argv)
+    sizes = sorted(parse_size(s) for s in args.sizes.split(",") if s.strip())
+    sections = {s.strip() for s in args.sections.split(",") if s.strip()}
+    unknown = sections - set(SECTIONS)
+    if unknown:
+        sys.stderr.write(f"unknown section(s): {', '.join(sorted(unknown))}; known: {', '.join(SECTIONS)}\n")
+        return 2
+    started = time.perf_counter()
+    doc: dict = {"benchmark": "briefings", "machine": _machine(), "sizes": [size_label(s) for s in sizes]}
+    spec = PoolSpec()
+    pool = load_pool(spec)
+    doc["pool"] = pool.stats
+    config = bench_config(Path(tempfile.mkdtemp(prefix="bench-config-")) / "config")
+    archives = {}
+    for size in sizes:
+        report.progress(f"archive of {size:,} articles")
+        archives[size] = cached_archive(size, pool, CACHE)
+    doc["build"] = {size_label(s): {**meta, "path": str(path), "bytes_now": path.stat().st_size}
+                    for s, (path, meta) in archives.items()}
+    report.table("Synthetic archives (SQLite, built once and cached)",
+                 ["articles", "build art/s", "bytes/article", "build s"],
+                 [[s, m.get("articles_per_s"), m.get("bytes_per_article"), m.get("seconds")]
+                  for s, (_, m) in archives.items()])
+    if "commands" in sections:
+        doc["commands"] = {"sqlite": {}}
+        for size in sizes:
+            path = archives[size][0]
+            result = commands.run(pool, size, str(path), config, reps=args.reps, budget_s=args.budget,
+                                  timeout_s=args.timeout, sqlite_file=path)
+            doc["commands"]["sqlite"][size_label(size)] = result
+            commands.print_table(result, "SQLite")
+    if "digests" in sections:
+        size = max([s for s in sizes if s <= 100_000] or sizes[:1])
+        report.progress(f"{args.digests} channel digests over {size:,}")
+        result = digests.run(config, str(archives[size][0]), args.digests, args.digest_budget)
+        doc["digests"] = {"articles": size, **result}
+        digests.print_table(result, size)
+    if "ingest" in sections:
+        report.progress(f"ingest of {args.ingest_files} files")
+        doc["ingest"] = ingest.run(pool, spec, config, args.ingest_files)
+        ingest.print_table(doc["ingest"])
+    if "startup" in sections:
+        size = sizes[-1]
+        report.progress(f"start-up and memory at {size:,}")
+        doc["startup"] = {"articles": size, **startup.run(str(archives[size][0]), config, commands.cases(pool, size),
+                                                          timeout_s=args.timeout)}
+        startup.print_table(doc["startup"], size, "SQLite")
+    if "postgresql" in sections:
+        from tests.bench import backends
 
-    def figures(values: list[float]) -> dict[str, float]:
-        return {"p50_ms": round(statistics.median(values), 2), "p99_ms": round(percentile(values, 0.99), 2),
-                "max_ms": round(max(values), 2)}
-
-    result = {"benchmark": "search", "articles": size, "queries": len(ours), "build_s": round(build_s, 1),
-              "briefings": figures(ours), "baseline_like_scan": figures(naive),
-              "speedup_p99": round(percentile(naive, 0.99) / max(percentile(ours, 0.99), 1e-6), 1)}
-    print(json.dumps(result, ensure_ascii=False))
+        doc["postgresql"] = backends.run(pool, parse_size(args.pg_size), config, reps=args.reps,
+                                         budget_s=args.budget, timeout_s=args.timeout)
+    doc["seconds"] = round(time.perf_counter() - started, 1)
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(text + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    raise SystemExit(main(sys.argv[1:]))
