@@ -126,7 +126,13 @@ def pg_server():
 
 @pytest.fixture
 def pg_url(pg_server) -> str:
-    """A fresh, empty database on the test server, dropped after the test."""
+    """An empty, migrated archive database on the test server."""
+    return pg_server.clean_archive()
+
+
+@pytest.fixture
+def pg_new_database(pg_server) -> str:
+    """A brand-new database (no schema yet), dropped after the test."""
     name = pg_server.create_database()
     yield pg_server.url(name)
     pg_server.drop_database(name)

@@ -48,6 +48,7 @@ class TestServer:
             entry = pwd.getpwnam(self.user)
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
         self.started_in = 0.0
+        self._archive = ""
 
     def _run(self, tool: str, *args: str, timeout: float = 60) -> None:
         done = subprocess.run([str(self.bin / tool), *args], user=self.user, capture_output=True, text=True,
@@ -72,6 +73,22 @@ class TestServer:
     def _admin(self, sql: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(sql)
+
+    def clean_archive(self) -> str:
+        """The URL of the session's migrated archive database, emptied: as fresh as a new database for
+        a test, in milliseconds rather than the ~0.5 s a CREATE DATABASE and migrations take here."""
+        from briefings.store import open_store
+        if not self._archive:
+            self._archive = self.url(self.create_database())
+            open_store(self._archive).close()
+            return self._archive
+        with psycopg.connect(self._archive, autocommit=True) as conn:
+            tables = [t for (t,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                                                  " AND tablename != 'schema_migrations'")]
+            with conn.transaction():  # DELETE, not TRUNCATE: on a few rows it is ten times quicker
+                for table in tables:
+                    conn.execute(f"DELETE FROM {table}")
+        return self._archive
 
     def create_database(self) -> str:
         name = "t_" + uuid.uuid4().hex[:16]
