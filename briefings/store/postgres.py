@@ -55,6 +55,20 @@ def _arrival(ingested_at: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)
 
 
+_UPSERT_SOURCE = ("INSERT INTO sources VALUES (%s, %s, %s, %s, now()) ON CONFLICT (source) DO UPDATE SET"
+                  " raw_hash = excluded.raw_hash, article_id = excluded.article_id, status = excluded.status,"
+                  " seen_at = excluded.seen_at")
+_INSERTS = {  # in this order: tags, quotes and index entries refer to their article
+    "articles": "INSERT INTO articles (key, id, content_hash, title, published, outlet, ingested_at, ingested_utc,"
+                " doc) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+    "companies": "INSERT INTO article_companies VALUES (%s, %s, %s)",
+    "themes": "INSERT INTO article_themes VALUES (%s, %s, %s)",
+    "quotes": "INSERT INTO quotes (article_key, speaker, role, company_id, text) VALUES (%s, %s, %s, %s, %s)",
+    "terms": "INSERT INTO article_terms VALUES (%s, %s::tsvector, %s::tsvector)",
+    "sources": _UPSERT_SOURCE,
+}
+
+
 def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET TimeZone TO 'UTC'")  # naive datetimes (leases) mean UTC, whatever the server's zone
 
@@ -145,61 +159,56 @@ class PostgresStore(PostgresLedger):
         self.add_articles([(article, source_key, raw_hash)])
 
     def add_articles(self, items: list[tuple[Article, str, str]]) -> None:
-        """Store articles with tags, quotes, index entries and sources in one transaction. An article
-        whose id or text is already archived (another process added it first) is not added again:
-        its source is recorded as a duplicate of the archived one."""
-        with self.transaction() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            next_keys: dict[int, int] = {}
-            for article, source_key, raw_hash in items:
-                self._insert(conn, article, source_key, raw_hash, next_keys)
-
-    def _insert(self, conn: psycopg.Connection, article: Article, source_key: str, raw_hash: str,
-                next_keys: dict[int, int]) -> None:
-        day = day_number(article.published.first_day()) if article.published else 0
-        if day not in next_keys:
-            low = day << _SEQ_BITS
-            top = conn.execute("SELECT max(key) FROM articles WHERE key BETWEEN %s AND %s",
-                               (low, low | _MAX_SEQ)).fetchone()[0]
-            next_keys[day] = low if top is None else top + 1
-        key = next_keys[day]
-        added = conn.execute(
-            "INSERT INTO articles (key, id, content_hash, title, published, outlet, ingested_at, ingested_utc, doc)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING key",
-            (key, _text(article.id), _text(article.content_hash), _text(article.title),
-             article.published.iso() if article.published else None, _text(article.outlet),
-             _text(article.ingested_at), _arrival(article.ingested_at),
-             json.dumps(article.to_dict(), ensure_ascii=False))).fetchone()
-        if added is None:
-            existing = conn.execute("SELECT id FROM articles WHERE content_hash = %s OR id = %s LIMIT 1",
-                                    (_text(article.content_hash), _text(article.id))).fetchone()[0]
-            self._upsert_source(conn, source_key, raw_hash, existing, "duplicate")
+        """Store articles with tags, quotes, index entries and sources in one transaction, a statement
+        per table for the whole batch. An article whose id or text is already archived (another process
+        added it first, or it repeats in the batch) is not added again: its source is recorded as a
+        duplicate of the archived one."""
+        if not items:
             return
-        next_keys[day] = key + 1
-        with conn.cursor() as cur:
-            cur.executemany("INSERT INTO article_companies VALUES (%s, %s, %s)",
-                            [(_text(c.company), key, c.mentions) for c in article.companies])
-            cur.executemany("INSERT INTO article_themes VALUES (%s, %s, %s)",
-                            [(_text(t.theme), key, t.score) for t in article.themes])
-            cur.executemany("INSERT INTO quotes (article_key, speaker, role, company_id, text)"
-                            " VALUES (%s, %s, %s, %s, %s)",
-                            [(key, _text(q.speaker), _text(q.role), _text(q.company), _text(q.text) or "")
-                             for q in article.quotes])
-        conn.execute("INSERT INTO article_terms VALUES (%s, %s::tsvector, %s::tsvector)",
-                     (key, *terms_vectors(article.terms)))
-        self._upsert_source(conn, source_key, raw_hash, article.id, "added")
+        with self.transaction() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))  # then nothing changes under us
+            archived: dict[str, str] = {}
+            for article_id, digest in conn.execute(
+                    "SELECT id, content_hash FROM articles WHERE content_hash = ANY(%s) OR id = ANY(%s)",
+                    ([a.content_hash for a, _, _ in items], [a.id for a, _, _ in items])):
+                archived[digest] = archived[article_id] = article_id
+            days = sorted({day_number(a.published.first_day()) if a.published else 0 for a, _, _ in items})
+            next_keys = {day: (day << _SEQ_BITS) if top is None else top + 1 for day, top in conn.execute(
+                "SELECT d, (SELECT max(key) FROM articles WHERE key BETWEEN d << %s AND (d << %s) | %s)"
+                " FROM unnest(%s::bigint[]) AS d", (_SEQ_BITS, _SEQ_BITS, _MAX_SEQ, days))}
+            rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("articles", "companies", "themes", "quotes",
+                                                                      "terms", "sources")}
+            for article, source_key, raw_hash in items:
+                known = archived.get(article.content_hash) or archived.get(article.id)
+                if known:
+                    rows["sources"].append((_text(source_key), _text(raw_hash), known, "duplicate"))
+                    continue
+                self._rows_of(article, next_keys, rows)
+                archived[article.content_hash] = archived[article.id] = article.id
+                rows["sources"].append((_text(source_key), _text(raw_hash), _text(article.id), "added"))
+            with conn.cursor() as cur:
+                for table, sql in _INSERTS.items():
+                    if rows[table]:
+                        cur.executemany(sql, rows[table])
 
     @staticmethod
-    def _upsert_source(conn: psycopg.Connection, source: str, raw_hash: str, article_id: str | None,
-                       status: str) -> None:
-        conn.execute(
-            "INSERT INTO sources VALUES (%s, %s, %s, %s, now()) ON CONFLICT (source) DO UPDATE SET"
-            " raw_hash = excluded.raw_hash, article_id = excluded.article_id, status = excluded.status,"
-            " seen_at = excluded.seen_at", (_text(source), _text(raw_hash), _text(article_id), status))
+    def _rows_of(article: Article, next_keys: dict[int, int], rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        day = day_number(article.published.first_day()) if article.published else 0
+        key = next_keys[day]
+        next_keys[day] = key + 1
+        rows["articles"].append((key, _text(article.id), _text(article.content_hash), _text(article.title),
+                                 article.published.iso() if article.published else None, _text(article.outlet),
+                                 _text(article.ingested_at), _arrival(article.ingested_at),
+                                 json.dumps(article.to_dict(), ensure_ascii=False)))
+        rows["companies"] += [(_text(c.company), key, c.mentions) for c in article.companies]
+        rows["themes"] += [(_text(t.theme), key, t.score) for t in article.themes]
+        rows["quotes"] += [(key, _text(q.speaker), _text(q.role), _text(q.company), _text(q.text) or "")
+                           for q in article.quotes]
+        rows["terms"].append((key, *terms_vectors(article.terms)))
 
     def record_source(self, source: str, raw_hash: str, article_id: str | None, status: str) -> None:
         with self.transaction() as conn:
-            self._upsert_source(conn, source, raw_hash, article_id, status)
+            conn.execute(_UPSERT_SOURCE, (_text(source), _text(raw_hash), _text(article_id), status))
 
     # -- reads --------------------------------------------------------------------------------
     @staticmethod
@@ -217,8 +226,10 @@ class PostgresStore(PostgresLedger):
         return self._articles(rows)[0] if len(rows) == 1 else None
 
     @staticmethod
-    def _filter_sql(flt: ArticleFilter) -> tuple[str, list[Any]]:
-        clauses, params = ["a.key BETWEEN %s AND %s"], list(key_range(flt))
+    def _filter_sql(flt: ArticleFilter, key_column: str = "a.key") -> tuple[str, list[Any]]:
+        # With words, the key range is put on the index entry's key: PostgreSQL does not carry a range
+        # across a join, and the planner may walk article_terms backwards by key, stopping at the limit.
+        clauses, params = [f"{key_column} BETWEEN %s AND %s"], list(key_range(flt))
         for company in flt.companies:
             clauses.append("EXISTS (SELECT 1 FROM article_companies c WHERE c.company_id = %s"
                            " AND c.article_key = a.key)")
@@ -237,7 +248,7 @@ class PostgresStore(PostgresLedger):
         pairs = text_queries(query) if query is not None else []
         if query is not None and query.phrases and not pairs:
             return SearchPage([], offset, limit, has_more=False)  # words, but none the index could hold
-        where, params = self._filter_sql(flt)
+        where, params = self._filter_sql(flt, "t.article_key" if pairs else "a.key")
         if pairs:
             matches, match_params = [], []
             for morphemes, forms in pairs:
@@ -245,7 +256,7 @@ class PostgresStore(PostgresLedger):
                 matches.append("(" + " OR ".join(f"{col} @@ %s::tsquery" for col, _ in options) + ")")
                 match_params += [q for _, q in options]
             sql = (f"SELECT a.doc FROM article_terms t JOIN articles a ON a.key = t.article_key"
-                   f" WHERE {' AND '.join(matches)} AND {where} ORDER BY a.key DESC LIMIT %s OFFSET %s")
+                   f" WHERE {' AND '.join(matches)} AND {where} ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
             params = [*match_params, *params]
         else:
             sql = f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.key DESC LIMIT %s OFFSET %s"
