@@ -316,6 +316,25 @@ def test_stale_entries_are_listed_oldest_first_and_reindexed(store):
     assert len(found(store, Phrase(("옛말",)))) == 4
 
 
+def test_a_very_long_article_is_stored_and_its_words_found(store):
+    """Past PostgreSQL's last tsvector position (16,383) and 256 positions per word: still stored, and a
+    word that first appears late is still found."""
+    filler = " ".join(["반복"] * 20_000 + ["끝말", "마지막"])
+    article = add(store, make(1, f"{filler}\n{filler}"))[0]
+    assert found(store, Phrase(("끝말",))) == [article.id]
+    assert found(store, Phrase(("반복", "반복"))) == [article.id]
+    assert found(store, Phrase(("끝말", "반복"))) == []  # 마지막 follows it
+
+
+def test_control_characters_in_an_article_survive_the_round_trip(store):
+    article = make(1, "제목 본문\n제목 본문", text="본문\x00에 NUL\x01")
+    article.title = "제목\x00"
+    article.quotes = [Quote("김\x00", None, "kt", "말\x00", 0, "말")]
+    add(store, article)
+    assert store.get(article.id).to_dict() == article.to_dict()
+    assert found(store, Phrase(("제목", "본문"))) == [article.id]
+
+
 # -- the delivery ledger, leases, state -------------------------------------------------------------
 SLOT = datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
 
