@@ -13,8 +13,8 @@ import importlib.util
 import json
 import os
 import pwd
-import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -94,21 +94,30 @@ class Server:
             self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
 
 
-def run(pool: Pool, size: int, config: Path, *, reps: int, budget_s: float, timeout_s: float) -> dict:
+def _loaded(server: Server, pool: Pool, size: int) -> dict:
+    """The server's bench database with `size` generated articles (loaded on first use), and its figures."""
+    meta_path = server.root / "loaded.json"
+    if not meta_path.exists():
+        report.progress(f"loading {size:,} synthetic articles into PostgreSQL (once; cached in {server.root})")
+        server.ensure_database(DATABASE)
+        figures = write_archive(server.url(DATABASE), pool, size)
+        meta_path.write_text(json.dumps({**figures, "articles": size}))
+    return json.loads(meta_path.read_text())
+
+
+def _server(pool: Pool, size: int) -> Server:
     if not _store_speaks_postgres():
-        return {"skipped": "this checkout's store cannot open postgresql:// URLs yet"}
+        raise Unavailable("this checkout's store cannot open postgresql:// URLs yet")
+    return Server(CACHE / f"pg-{size_label(size)}-g{GENERATOR_VERSION}-p{pool.key}").start()
+
+
+def run(pool: Pool, size: int, config: Path, *, reps: int, budget_s: float, timeout_s: float) -> dict:
     try:
-        server = Server(CACHE / f"pg-{size_label(size)}-g{GENERATOR_VERSION}-p{pool.key}").start()
+        server = _server(pool, size)
     except Unavailable as exc:
         return {"skipped": str(exc)}
     try:
-        meta_path = server.root / "loaded.json"
-        if not meta_path.exists():
-            report.progress(f"loading {size:,} synthetic articles into PostgreSQL (once; cached in {server.root})")
-            server.ensure_database(DATABASE)
-            figures = write_archive(server.url(DATABASE), pool, size)
-            meta_path.write_text(json.dumps({**figures, "articles": size}))
-        meta = json.loads(meta_path.read_text())
+        meta = _loaded(server, pool, size)
         db_bytes = server.database_bytes(DATABASE)
         report.progress(f"PostgreSQL {size:,}: commands")
         began = time.perf_counter()
@@ -123,6 +132,20 @@ def run(pool: Pool, size: int, config: Path, *, reps: int, budget_s: float, time
         server.stop()
 
 
-def drop_cache(size: int, pool: Pool) -> None:
-    """Forget a loaded server folder (after a schema change that its migrations cannot follow)."""
-    shutil.rmtree(CACHE / f"pg-{size_label(size)}-g{GENERATOR_VERSION}-p{pool.key}", ignore_errors=True)
+def main(argv: list[str]) -> int:
+    """`python -m tests.bench.backends 100k`: load the PostgreSQL archive ahead of a bench run."""
+    from tests.bench.generate import parse_size
+    from tests.bench.pool import load_pool
+
+    pool = load_pool()
+    for text in argv or ["100k"]:
+        server = _server(pool, parse_size(text))
+        try:
+            sys.stdout.write(json.dumps(_loaded(server, pool, parse_size(text))) + "\n")
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
