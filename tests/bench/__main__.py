@@ -35,7 +35,8 @@ SECTIONS = ("build", "commands", "digests", "ingest", "startup", "postgresql")
 def _machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "commit": commit.stdout.strip() or None,
-            "started": datetime.now(UTC).isoformat(timespec="seconds")}
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_before": round(os.getloadavg()[0], 1)}  # the machine may be shared: say how busy it was
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -43,11 +44,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", default="100k,1M", help="archive sizes, e.g. 10k,100k,1M (default 100k,1M)")
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"any of {', '.join(SECTIONS)}")
     parser.add_argument("--reps", type=int, default=30, help="warm answers per command, at most")
-    parser.add_argument("--budget", type=float, default=15.0, help="seconds of warm answers per command, at most")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one answer may take before the "
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds of warm answers per command, at most")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds one answer may take before the "
                                                                      "bot is killed and the row marked")
     parser.add_argument("--digests", type=int, default=1000, help="channel digests to compose")
-    parser.add_argument("--digest-budget", type=float, default=300.0, help="seconds for them, at most")
+    parser.add_argument("--digest-budget", type=float, default=120.0, help="seconds for them, at most")
     parser.add_argument("--ingest-files", type=int, default=300)
     parser.add_argument("--pg-size", default="100k", help="archive size loaded into PostgreSQL")
     parser.add_argument("--out", type=Path, help="also write the JSON document here")
@@ -108,6 +109,7 @@ def main(argv: list[str]) -> int:
         doc["postgresql"] = backends.run(pool, parse_size(args.pg_size), config, reps=args.reps,
                                          budget_s=args.budget, timeout_s=args.timeout)
     doc["seconds"] = round(time.perf_counter() - started, 1)
+    doc["machine"]["load_after"] = round(os.getloadavg()[0], 1)
     text = json.dumps(doc, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from tests.bench.commands import Case
 from tests.bench.session import BotSession, Timeout
 
 
-def run(db: str, config: Path, tour: list[Case], starts: int = 3, timeout_s: float = 120.0) -> dict:
+def run(db: str, config: Path, tour: list[Case], starts: int = 2, timeout_s: float = 30.0) -> dict:
     ready: list[float] = []
     answered: dict[str, float] = {}
     memory: dict[str, float] = {}
