@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+bench: $(STAMP)  # BENCH_ARGS="--sizes 10k" for a quick run; see tests/bench/__main__.py
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval $(DATA)
