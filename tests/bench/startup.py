@@ -25,11 +25,12 @@ def run(db: str, config: Path, tour: list[Case], starts: int = 2, timeout_s: flo
         try:
             with BotSession(db, config, timeout=timeout_s) as bot:
                 ready.append(bot.ready_s)
+                memory = bot.memory()
                 if n == starts - 1:  # the last start also does the tour
                     for case in tour:
                         seconds, _ = bot.ask(case.variants[0], timeout_s)
                         answered[case.label] = round(seconds * 1000, 1)
-                    memory = bot.memory()
+                        memory = bot.memory()  # read as it goes: a timeout kills the process
         except (Timeout, RuntimeError) as exc:
             errors.append(str(exc)[-300:])
     ready_s = round(statistics.median(ready), 3) if ready else None
