@@ -22,7 +22,7 @@ from pathlib import Path
 from tests.bench import report
 from tests.bench.generate import GENERATOR_VERSION, NOW, SEED
 from tests.bench.pool import ROOT, Pool
-from tests.bench.session import BotSession, Timeout, channel_names
+from tests.bench.session import START_TIMEOUT_S, BotSession, Timeout, channel_names
 
 
 @dataclass
@@ -67,7 +67,7 @@ def time_case(case: Case, db: str, config: Path, reps: int, budget_s: float, tim
     """Cold and warm figures of one command, each from a fresh bot process."""
     row: dict = {"command": case.label}
     try:
-        with BotSession(db, config, timeout=timeout_s) as bot:
+        with BotSession(db, config, timeout=START_TIMEOUT_S) as bot:
             row["ready_s"] = round(bot.ready_s, 3)
             cold, answer = bot.ask(case.variants[0], timeout_s)
             row["cold_ms"] = round(cold * 1000, 1)
@@ -83,7 +83,8 @@ def time_case(case: Case, db: str, config: Path, reps: int, budget_s: float, tim
             row.update(bot.memory())
     except Timeout as exc:
         row["error"] = f"timeout: {exc}"
-        row["cold_over_s" if "cold_ms" not in row else "warm_over_s"] = timeout_s  # killed: slower than this
+        if "ready_s" in row:  # killed while answering: slower than this
+            row["cold_over_s" if "cold_ms" not in row else "warm_over_s"] = timeout_s
     except RuntimeError as exc:
         row["error"] = str(exc)[-300:]
     row["cold_target_ms"], row["warm_p99_target_ms"] = report.COLD_MS, report.WARM_P99_MS

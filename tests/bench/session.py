@@ -20,6 +20,7 @@ import yaml
 from tests.bench.pool import CONFIG, ROOT, SEEDS
 
 PROMPT = b"briefings> "
+START_TIMEOUT_S = 300.0  # a start is not a command: it has its own (generous) limit
 NEVER = "0 4 29 2 *"  # 04:00 on 29 February: a bench channel's digest never fires during a run
 # Channels of the bench config, besides the shipped one: `digest NAME` previews them.
 BENCH_CHANNELS = {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.bench import report
 from tests.bench.commands import Case
-from tests.bench.session import BotSession, Timeout
+from tests.bench.session import START_TIMEOUT_S, BotSession, Timeout
 
 
 def run(db: str, config: Path, tour: list[Case], starts: int = 2, timeout_s: float = 30.0) -> dict:
@@ -23,7 +23,7 @@ def run(db: str, config: Path, tour: list[Case], starts: int = 2, timeout_s: flo
     errors: list[str] = []
     for n in range(starts):
         try:
-            with BotSession(db, config, timeout=timeout_s) as bot:
+            with BotSession(db, config, timeout=START_TIMEOUT_S) as bot:
                 ready.append(bot.ready_s)
                 memory = bot.memory()
                 if n == starts - 1:  # the last start also does the tour
