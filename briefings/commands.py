@@ -7,7 +7,9 @@ back as a Reply with `error=True`, never as an exception.
 
 from __future__ import annotations
 
+import copy
 import shlex
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +25,7 @@ from briefings.digest.spec import DigestSpec
 from briefings.errors import BriefingsError
 from briefings.textinput import normalize_input
 
+DIGEST_CACHE = 64  # chat digests kept per process
 CHAT_POOL = 200  # articles per section a chat reply chooses its stories from (see Commands._compose)
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
@@ -90,6 +93,8 @@ def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
 class Commands:
     def __init__(self, ctx: CommandContext):
         self.ctx = ctx
+        self.digests: OrderedDict[tuple, Digest] = OrderedDict()  # chat digests kept (see _compose)
+        self.cache_hits = 0  # consecutive answers from the kept digests (read by benchmarks)
 
     @property
     def lang(self) -> str:
@@ -127,9 +132,27 @@ class Commands:
     def _compose(self, spec: DigestSpec) -> Digest:
         """A digest for a chat reply: stories from each section's newest CHAT_POOL articles (the
         digest says so when a section holds more), counts over the whole window, within a chat
-        platform's few seconds at any archive size. Scheduled digests keep their full pool."""
+        platform's few seconds at any archive size. Scheduled digests keep their full pool.
+
+        Replies are kept per (spec, day, archive version): the same question on an unchanged archive
+        is answered from memory (a copy, so a caller's changes never reach the kept one)."""
         archive = self.ctx.archive
-        return Composer(archive.store, archive.taxonomy, CHAT_POOL).compose(archive.check_spec(spec), archive.clock())
+        spec = archive.check_spec(spec)
+        now = archive.clock()
+        key = (spec.model_dump_json(), now.date().isoformat(), str(now.tzinfo), archive.store.data_version())
+        kept = self.digests.get(key)
+        if kept is None:
+            kept = Composer(archive.store, archive.taxonomy, CHAT_POOL).compose(spec, now)
+            self.digests[key] = kept
+            while len(self.digests) > DIGEST_CACHE:
+                self.digests.popitem(last=False)
+            self.cache_hits = 0
+        else:
+            self.digests.move_to_end(key)
+            self.cache_hits += 1
+        digest = copy.deepcopy(kept)
+        digest.generated_at = now.isoformat(timespec="minutes")
+        return digest
 
     def _company(self, text: str) -> str:
         return self.ctx.archive.resolve_companies([text])[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from briefings.analysis.korean import morphemes
 from briefings.analysis.taxonomy import Taxonomy
@@ -94,30 +96,44 @@ def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, co
                  [taxonomy.theme_label(t, lang) for t in lead.theme_ids], lead.url, mention=not ranked.about)
 
 
+@lru_cache(maxsize=50_000)
+def _terms(sentence: str) -> tuple[str, ...]:
+    """A summary sentence's morphemes, analysed once per process: digests show the same sentences
+    again and again, and the analyser takes a millisecond or more per sentence."""
+    return tuple(morphemes(sentence))
+
+
 def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story],
                   company: str | None) -> list[SummaryLine]:
     """A few sentences the section's story lines do not already say: first what the stories left
     out by max_stories are about (most important first), then what other outlets add to the shown
     ones (the most central of those). A sentence that repeats a shown story's summary, or an earlier
-    pick, is skipped; passing mentions add nothing."""
-    said = [set(morphemes(text)) for story in stories for text in story.summary]
+    pick, is skipped; passing mentions add nothing. Sentences are analysed only as far as the choice
+    reads them: the other outlets' only when what was left out did not fill the lines."""
+    said = [set(_terms(text)) for story in stories for text in story.summary]
     left_out = [(text, r.lead.id) for r in hidden if r.about for text in _summary(r.lead, company)[:1]]
     left_out = left_out[:SUMMARY_CANDIDATES]
+    lines: list[SummaryLine] = []
+
+    def take(candidates: Iterable[tuple[tuple[str, str], tuple[str, ...]]]) -> bool:
+        for candidate, tokens in candidates:
+            terms = set(tokens)
+            if not terms or any(repeats(terms, u) for u in said):
+                continue
+            said.append(terms)
+            lines.append(SummaryLine(*candidate))
+            if len(lines) == GROUP_SUMMARY_SENTENCES:
+                return True
+        return False
+
+    if take((c, _terms(c[0])) for c in left_out):
+        return lines
     added = [(text, other.id) for r in shown if r.about for other in r.members if other is not r.lead
              for text in _summary(other, company)][:SUMMARY_CANDIDATES]
-    added_tokens = [morphemes(text) for text, _ in added]
+    added_tokens = [_terms(text) for text, _ in added]
     scores = rank_sentences([set(t) for t in added_tokens])
     by_centrality = sorted(range(len(added)), key=lambda i: (-scores[i], i))
-    ordered = [(c, morphemes(c[0])) for c in left_out] + [(added[i], added_tokens[i]) for i in by_centrality]
-    lines: list[SummaryLine] = []
-    for candidate, tokens in ordered:
-        terms = set(tokens)
-        if not terms or any(repeats(terms, u) for u in said):
-            continue
-        said.append(terms)
-        lines.append(SummaryLine(*candidate))
-        if len(lines) == GROUP_SUMMARY_SENTENCES:
-            break
+    take((added[i], added_tokens[i]) for i in by_centrality)
     return lines
 
 

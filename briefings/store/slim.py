@@ -2,8 +2,8 @@
 
 Clustering, ranking and a story line need the title, dates, outlet, tags, summaries, the title/lead
 terms and the MinHash fingerprint; not the paragraphs' text, evidence spans, people, quotes or the
-cleaner's removed lines. Paragraphs stay as placeholders (index, kind, one empty string per sentence)
-so a report's length still counts. An article the analyser did not fully score (an older archive:
+cleaner's removed lines. The body stays as one placeholder paragraph with one empty string per
+sentence, so a report's length still counts. An article the analyser did not fully score (an older archive:
 no fingerprint or story terms, or a company tag without salience) keeps its paragraphs and evidence,
 because ranking and clustering then estimate from the text. Every backend stores this at ingest.
 """
@@ -38,8 +38,9 @@ def slim_doc(article: Article) -> dict[str, Any]:
     if full:
         paragraphs = [asdict(p) for p in article.paragraphs]
     else:
-        paragraphs = [{"index": p.index, "kind": p.kind, "text": "", "sentences": [""] * len(p.sentences)}
-                      for p in article.paragraphs if p.kind == "body"]
+        # one placeholder body paragraph holding as many (empty) sentences as the body has
+        sentences = sum(len(p.sentences) for p in article.paragraphs if p.kind == "body")
+        paragraphs = [{"index": 0, "kind": "body", "text": "", "sentences": [""] * sentences}] if sentences else []
     published = article.published
     return {
         "id": article.id, "content_hash": article.content_hash, "title": article.title,
