@@ -24,9 +24,10 @@ def _scored(article: Article) -> bool:
 def _company(tag: CompanyTag, full: bool) -> dict[str, Any]:
     if full:
         return asdict(tag)
-    # clustering reads the evidence texts (the names an article was tagged by), ranking the verdict
-    evidence = [{"term": e.term, "text": e.text, "paragraph": e.paragraph, "start": 0, "end": 0,
-                 "weight": e.weight} for e in tag.evidence]
+    # Clustering reads the evidence texts (the names an article was tagged by, as one string it
+    # looks words up in), ranking the verdict: each distinct text once, without its place.
+    texts = dict.fromkeys(e.text for e in tag.evidence)
+    evidence = [{"term": "", "text": text, "paragraph": 0, "start": 0, "end": 0, "weight": 1.0} for text in texts]
     return {"company": tag.company, "mentions": tag.mentions, "paragraphs": tag.paragraphs,
             "inherited_paragraphs": tag.inherited_paragraphs, "evidence": evidence, "salience": tag.salience,
             "about": tag.about, "sentences": tag.sentences}
