@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.delivery import ArchiveWorker, Deliverer, owner_gone
-from tests.conftest import ROOT, open_archive, write_channels
+from tests.conftest import CONFIG, ROOT, open_archive, write_channels
 
 SLOT = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
 
@@ -137,3 +138,28 @@ async def test_commands_meet_the_chat_deadline_during_a_200_article_burst(seeded
     finally:
         intake.close()
         chat.close()
+
+
+@pytest.mark.slow
+def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path):
+    """Both processes analyse the same articles in the same order, so they reach "store it" together:
+    the one that loses the race finds the other's article (a duplicate), never an IntegrityError."""
+    from tests.conftest import SEEDS, distinct_articles
+    db = tmp_path / "race.sqlite3"
+    open_archive(db).close()  # the schema exists: the race is on the articles, not the migrations
+    batch = distinct_articles(tmp_path, 60)
+    command = [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "ingest", "--json",
+               str(SEEDS), str(batch)]
+    procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    reports = [json.loads(out) for out, _ in outputs]
+    assert [p.returncode for p in procs] == [0, 0], [err.decode()[-2000:] for _, err in outputs]
+    counts = [r["counts"] for r in reports]
+    assert sum(c["added"] for c in counts) == 65 and all(c["rejected"] == 0 for c in counts), counts
+    for report in reports:  # every item of each run names the one stored article it became
+        assert len({i["article_id"] for i in report["items"]}) == 65
+    archive = open_archive(db)
+    try:
+        assert archive.store.count() == 65
+    finally:
+        archive.close()
