@@ -163,3 +163,87 @@ def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path)
         assert archive.store.count() == 65
     finally:
         archive.close()
+
+
+def test_a_lease_is_held_by_one_owner_until_it_lapses_or_is_released(tmp_path):
+    stores = [open_archive(tmp_path / "lease.sqlite3").store for _ in range(2)]  # a connection each
+    a, b = stores
+    minute = timedelta(minutes=1)
+    try:
+        assert a.hold_lease("scheduler:slack", "a", SLOT, SLOT + minute)
+        assert not b.hold_lease("scheduler:slack", "b", SLOT, SLOT + minute)
+        assert b.hold_lease("scheduler:discord", "b", SLOT, SLOT + minute)  # another lease, another holder
+        assert a.hold_lease("scheduler:slack", "a", SLOT + minute / 2, SLOT + 2 * minute)  # renewed
+        assert not b.hold_lease("scheduler:slack", "b", SLOT + 1.5 * minute, SLOT + 3 * minute)
+        assert b.hold_lease("scheduler:slack", "b", SLOT + 2 * minute, SLOT + 3 * minute)  # lapsed: taken
+        assert not a.hold_lease("scheduler:slack", "a", SLOT + 2 * minute, SLOT + 3 * minute)
+        b.release_lease("scheduler:slack", "a")  # only the holder can give it up
+        assert not a.hold_lease("scheduler:slack", "a", SLOT + 2 * minute, SLOT + 3 * minute)
+        b.release_lease("scheduler:slack", "b")
+        assert a.hold_lease("scheduler:slack", "a", SLOT + 2 * minute, SLOT + 3 * minute)
+        assert not b.hold_lease("scheduler:slack", "b", SLOT, SLOT + minute, owner_gone=lambda o: o == "b")
+        assert b.hold_lease("scheduler:slack", "b", SLOT, SLOT + minute, owner_gone=lambda o: o == "a")
+    finally:
+        for store in stores:
+            store.close()
+
+
+async def test_one_leader_fires_and_a_standby_takes_over_within_the_bound_when_it_stops(two_processes, caplog):
+    import logging
+
+    from bot.leadership import Leadership
+    from tests.fakes.inprocess import FakeTime
+    (first_worker, second_worker), _ = two_processes
+    time = FakeTime(SLOT)
+    taken: list[set[str]] = []
+
+    async def on_gain(won: set[str]) -> None:
+        taken.append(won)
+
+    names = {"scheduler:slack"}
+    first = Leadership(first_worker, names, time, lease_seconds=30, owner="elsewhere:1:a", sleep=time.sleep)
+    second = Leadership(second_worker, names, time, lease_seconds=30, owner="elsewhere:2:b", sleep=time.sleep,
+                        on_gain=on_gain)
+    fired: list[str] = []
+
+    async def job(who: str) -> None:
+        fired.append(who)
+
+    caplog.set_level(logging.INFO, logger="bot.leadership")
+    assert await first.hold() == names and await second.hold() == set()
+    for _ in range(3):  # the leader renews; the standby keeps trying; each fires its gated job
+        time.now += timedelta(seconds=10)
+        await first.hold()
+        await second.hold()
+        await first.gate("scheduler:slack", job)("first")
+        await second.gate("scheduler:slack", job)("second")
+    assert fired == ["first"] * 3 and taken == []
+    stopped = time.now  # the leader stops renewing (killed on another host: only the lapse tells)
+    standby = asyncio.create_task(second.run())
+    for _ in range(1000):
+        if second.leads("scheduler:slack"):
+            break
+        await asyncio.sleep(0)
+    standby.cancel()
+    assert second.leads("scheduler:slack") and taken == [names]
+    assert time.now - stopped <= timedelta(seconds=30 + 10)  # the lease, plus one renewal interval
+    await first.gate("scheduler:slack", job)("first")  # the old leader, back from a stall, does not fire
+    await second.gate("scheduler:slack", job)("second")
+    assert fired == ["first"] * 3 + ["second"] and not first.leads("scheduler:slack")
+    said = [r.getMessage().split(":")[0] for r in caplog.records]
+    assert said.count("leading scheduler") == 2 and said.count("standby for scheduler") == 2  # once per change
+    await second.release()
+    assert await first.hold() == names  # released: the other takes it at its next try, not at a lapse
+
+
+async def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_the_next_try(two_processes):
+    from bot.delivery import process_owner
+    from bot.leadership import Leadership
+    (worker, _), _ = two_processes
+    host = process_owner().split(":")[0]
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    here, there = {"scheduler:console"}, {"scheduler:slack"}
+    await Leadership(worker, here, lambda: SLOT, owner=f"{host}:{dead.stdout.strip()}:dead").hold()
+    await Leadership(worker, there, lambda: SLOT, owner=f"elsewhere:{dead.stdout.strip()}:dead").hold()
+    contender = Leadership(worker, here | there, lambda: SLOT)  # well inside both leases
+    assert await contender.hold() == here  # the same pid on another host proves nothing: wait for the lapse
