@@ -1,4 +1,5 @@
-"""Several bot processes on one archive: migrations applied once, and a slot posted by one of them."""
+"""Several bot processes on one archive: migrations applied once, a slot posted by one of them, one
+process firing the schedule (a lease) and another taking over when it dies, concurrent ingests."""
 
 from __future__ import annotations
 
@@ -247,3 +248,116 @@ async def test_a_lease_of_a_dead_process_on_this_host_is_taken_at_the_next_try(t
     await Leadership(worker, there, lambda: SLOT, owner=f"elsewhere:{dead.stdout.strip()}:dead").hold()
     contender = Leadership(worker, here | there, lambda: SLOT)  # well inside both leases
     assert await contender.hold() == here  # the same pid on another host proves nothing: wait for the lapse
+
+
+LEASE = 3.0  # seconds: short, so a takeover is quick; `briefings run --lease-seconds`
+WAIT = 90  # seconds: two processes starting at once each load the Korean analyser
+
+
+class BotProcess:
+    """`briefings run` as a real process on the fake Slack, its log read as it comes."""
+
+    def __init__(self, process: asyncio.subprocess.Process):
+        self.process = process
+        self.log: list[str] = []
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, folder, db, fake, shift: float) -> BotProcess:
+        import os
+
+        from tests.fakes.slack import APP_TOKEN, BOT_TOKEN
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+        env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake.api_url,
+                   PYTHONUNBUFFERED="1", BRIEFINGS_TEST_CLOCK_SHIFT=str(shift))
+        return cls(await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--config", str(folder), "--db", str(db), "run",
+            "--lease-seconds", str(LEASE), cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE))
+
+    async def _read(self) -> None:
+        while line := (await self.process.stderr.readline()).decode():
+            self.log.append(line)
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.log)
+
+    async def wait_until_said(self, text: str, timeout: float) -> None:
+        await poll(lambda: self.said(text), timeout, lambda: "".join(self.log[-30:]),
+                   ended=lambda: self.process.returncode is not None)
+
+
+async def poll(condition, timeout: float, why, ended=lambda: False) -> None:
+    """Wait for an observable condition, checking every 50 ms, until the deadline."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if ended() or asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not reached within {timeout:.0f} s:\n{why()}")
+        await asyncio.sleep(0.05)
+
+
+def posted_keys(fake) -> list[str]:
+    return [m["metadata"]["event_payload"]["key"] for m in fake.messages.get("C0DAILY", [])]
+
+
+def parts_of(keys: list[str], slot: datetime) -> list[str]:
+    return [key for key in keys if f"@{slot.isoformat()}#" in key]
+
+
+@pytest.mark.slow
+async def test_two_bot_processes_post_each_part_once_and_the_standby_takes_over_from_a_killed_leader(
+        seeded_db, tmp_path):
+    import signal
+
+    from tests.fakes.slack import FakeSlack
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG, folder)
+    (folder / "channels.yaml").write_text("""\
+misfire_grace_seconds: 900
+channels:
+  - name: kr-daily
+    platform: slack
+    channel: C0DAILY
+    schedule: "* * * * *"
+    timezone: UTC
+    thread: true
+    digest: {group: company, window: all, max_stories: 3}
+""", encoding="utf-8")
+    db = tmp_path / "shared.sqlite3"
+    shutil.copy(seeded_db, db)
+    due = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    # Both processes run on one clock moved to 40 s after a slot: that slot is due as they start, the
+    # next comes 20 s later (`briefings run` reads the shift for tests only).
+    shift = (due + timedelta(seconds=40) - datetime.now(UTC)).total_seconds()
+    fake = await FakeSlack().start()
+    bots = [await BotProcess.start(folder, db, fake, shift) for _ in range(2)]
+    try:
+        for bot in bots:  # each has tried for the lease: one leads, the other stands by
+            await poll(lambda b=bot: b.said("leading scheduler:slack") or b.said("standby for scheduler:slack"),
+                       WAIT, lambda b=bot: "".join(b.log[-30:]), ended=lambda b=bot: b.process.returncode is not None)
+        leaders = [b for b in bots if b.said("leading scheduler:slack")]
+        assert len(leaders) == 1, ["".join(b.log) for b in bots]
+        leader, standby = leaders[0], next(b for b in bots if b is not leaders[0])
+        await poll(lambda: len(parts_of(posted_keys(fake), due)) == 4, WAIT, lambda: posted_keys(fake))
+        leader.process.send_signal(signal.SIGKILL)
+        assert await leader.process.wait() == -signal.SIGKILL
+        killed_at = datetime.now(UTC) + timedelta(seconds=shift)  # on the processes' clock
+        following = (killed_at + timedelta(minutes=1)).replace(second=0, microsecond=0)  # the next slot
+        # The dead leader's pid is gone on this host: its lease is taken at the standby's next try.
+        await standby.wait_until_said("leading scheduler:slack", LEASE + 10)
+        await poll(lambda: len(parts_of(posted_keys(fake), following)) == 4,
+                   (following - killed_at).total_seconds() + 30, lambda: posted_keys(fake))
+        standby.process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(standby.process.wait(), WAIT) == 0, "".join(standby.log)
+    finally:
+        for bot in bots:
+            if bot.process.returncode is None:
+                bot.process.kill()
+                await bot.process.wait()
+        await fake.close()
+    keys = posted_keys(fake)
+    assert len(keys) == len(set(keys)), keys  # no part of any slot was posted twice
+    for slot in (due, following):
+        assert parts_of(keys, slot) == [f"kr-daily@{slot.isoformat()}#{n}" for n in range(4)]
+    for change in ("standby for scheduler:slack", "leading scheduler:slack"):  # each change is logged once
+        assert sum(change in line for line in standby.log) == 1, "".join(standby.log)
