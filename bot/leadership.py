@@ -60,8 +60,9 @@ class Leadership:
             held = await self.worker.call(lambda a: {n for n in names if a.store.hold_lease(
                 n, self.owner, now, until, owner_gone=owner_gone)})
         except Exception as exc:  # the archive is unreachable: we cannot know we hold anything, so fire nothing
-            log.error("could not renew the scheduler leases: %r; not firing scheduled jobs until it works", exc)
-            held = set()
+            log.error("could not renew %s: %r; not firing their jobs until it works", ", ".join(names), exc)
+            self.held -= set(names)
+            return set()
         won = held - self.held
         self.held = (self.held - set(names)) | held
         for name in names:
@@ -75,20 +76,24 @@ class Leadership:
                              "over if that one stops", name)
         return won
 
+    async def _gained(self, won: set[str]) -> None:
+        if won and self.on_gain is not None:
+            try:
+                await self.on_gain(won)
+            except Exception:  # a failed catch-up must not stop the renewals (the next start retries it)
+                log.exception("catching up after taking %s failed", ", ".join(sorted(won)))
+
     async def hold(self) -> set[str]:
         """One round over every lease (at start, then every third of a lease); returns those newly won."""
         won = await self._hold(self.names)
-        if won and self.on_gain is not None:
-            await self.on_gain(won)
+        await self._gained(won)
         return won
 
     async def confirm(self, name: str) -> bool:
         """Renew `name` right before a job fires: a lapse (a stalled loop, a jump of the clock) is seen then."""
         if name not in self.names:
             return False
-        won = await self._hold([name])
-        if won and self.on_gain is not None:
-            await self.on_gain(won)
+        await self._gained(await self._hold([name]))
         return name in self.held
 
     async def run(self) -> None:

@@ -361,3 +361,35 @@ channels:
         assert parts_of(keys, slot) == [f"kr-daily@{slot.isoformat()}#{n}" for n in range(4)]
     for change in ("standby for scheduler:slack", "leading scheduler:slack"):  # each change is logged once
         assert sum(change in line for line in standby.log) == 1, "".join(standby.log)
+
+
+async def test_a_standby_taking_over_posts_the_slot_that_fell_due_while_nobody_led(two_processes):
+    from bot.leadership import Leadership
+    from bot.scheduler import catch_up
+    from tests.fakes.inprocess import FakeTime, RecordingPoster
+    (first_worker, second_worker), config = two_processes
+    channel = config.by_name()["daily"]
+    time = FakeTime(SLOT - timedelta(minutes=5))
+    poster = RecordingPoster()
+    deliverer = Deliverer(second_worker, config, {"console": poster}, time)
+    caught_up: list[asyncio.Task] = []
+    taken_at: list[datetime] = []
+
+    async def take_over(won: set[str]) -> None:
+        taken_at.append(time.now)
+        caught_up.extend(await catch_up(second_worker, [channel], deliverer.deliver, time,
+                                        config.misfire_grace_seconds, lambda c: c.name))
+
+    names = {"scheduler:console"}
+    lease = 600  # the leader dies five minutes before the slot and its lease runs five minutes past it
+    assert await Leadership(first_worker, names, time, lease_seconds=lease, owner="elsewhere:1:a").hold() == names
+    standby = Leadership(second_worker, names, time, lease_seconds=lease, owner="elsewhere:2:b", sleep=time.sleep,
+                         on_gain=take_over)
+    assert await standby.hold() == set() and caught_up == []
+    renewing = asyncio.create_task(standby.run())
+    await poll(lambda: bool(caught_up), 10, lambda: time.now)
+    renewing.cancel()
+    assert SLOT + timedelta(minutes=5) <= taken_at[0] <= SLOT + timedelta(minutes=5, seconds=lease / 3)
+    assert sum(await asyncio.gather(*caught_up)) == len(poster.texts) >= 1
+    status = await second_worker.call(lambda a: a.store.delivery_status("daily"))
+    assert status["slot"] == SLOT.isoformat() and status["status"] == "posted"
