@@ -156,12 +156,13 @@ def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path)
     reports = [json.loads(out) for out, _ in outputs]
     assert [p.returncode for p in procs] == [0, 0], [err.decode()[-2000:] for _, err in outputs]
     counts = [r["counts"] for r in reports]
-    assert sum(c["added"] for c in counts) == 65 and all(c["rejected"] == 0 for c in counts), counts
-    for report in reports:  # every item of each run names the one stored article it became
-        assert len({i["article_id"] for i in report["items"]}) == 65
+    assert all(c["rejected"] == 0 for c in counts) and sum(c["added"] for c in counts) >= 65, counts
     archive = open_archive(db)
     try:
         assert archive.store.count() == 65
+        for report in reports:  # every item of each run names the one stored article it became
+            ids = {i["article_id"] for i in report["items"]}
+            assert len(ids) == 65 and all(archive.store.get(i) is not None for i in ids)
     finally:
         archive.close()
 
