@@ -262,3 +262,43 @@ channels:
         assert parts_of(keys, slot) == [f"kr-daily@{slot.isoformat()}#{n}" for n in range(4)]
     for change in ("standby for scheduler:slack", "leading scheduler:slack"):  # each change is logged once
         assert sum(change in line for line in standby.log) == 1, "".join(standby.log)
+
+
+async def test_a_slack_process_and_a_discord_process_each_post_their_own_platforms_digests(
+        seeded_db, tmp_path, caplog):
+    """One lease per platform: the Slack-only process leads Slack's schedule, the Discord-only one
+    Discord's, so each due digest is posted, once, by the process that can post it."""
+    import io
+    import logging
+    from zoneinfo import ZoneInfo
+
+    from bot.app import run_bot
+    from bot.credentials import Credentials
+    from tests.fakes import discord as fake_discord_module
+    from tests.fakes.discord import FakeDiscord
+    from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+    from tests.test_bot_end_to_end import DISCORD_CHANNEL, both_platforms_config
+    folder, db = both_platforms_config(seeded_db, tmp_path)  # slack-daily and discord-daily, 08:30 Seoul
+    caplog.set_level(logging.INFO)
+    slack = await FakeSlack().start()
+    discord = await FakeDiscord({DISCORD_CHANNEL: "daily", fake_discord_module.CHANNEL_ID: "briefings"}).start()
+    creds = [Credentials(slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN, slack_api_url=slack.api_url),
+             Credentials(discord_token=fake_discord_module.TOKEN, discord_api_url=discord.api_url,
+                         discord_gateway_url=discord.gateway_url)]
+    clock = lambda: datetime(2026, 11, 23, 8, 30, 5, tzinfo=ZoneInfo("Asia/Seoul"))  # noqa: E731 (both are due)
+    stops = [asyncio.Event(), asyncio.Event()]
+    bots = [asyncio.create_task(run_bot(str(folder), str(db), creds=c, clock=clock, stop=stop, stdout=io.StringIO(),
+                                        stderr=io.StringIO())) for c, stop in zip(creds, stops, strict=True)]
+    try:
+        await poll(lambda: "C0DAILY" in slack.messages and DISCORD_CHANNEL in discord.messages, WAIT,
+                   lambda: caplog.text[-3000:], ended=lambda: any(b.done() for b in bots))
+        for stop in stops:
+            stop.set()
+        assert await asyncio.wait_for(asyncio.gather(*bots), WAIT) == [0, 0]
+    finally:
+        await slack.close()
+        await discord.close()
+    assert len(slack.messages["C0DAILY"]) == 1 and len(discord.messages[DISCORD_CHANNEL]) == 1
+    for change in ("leading scheduler:slack", "leading scheduler:discord"):
+        assert caplog.text.count(change) == 1, caplog.text
+    assert "no discord adapter in this process: digest discord-daily is not posted here" in caplog.text
