@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from briefings.ingest.pages.captions import take_captions
+
 _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
 _BR = re.compile(r"<br\s*/?>", re.I)
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article|dd|dt|figcaption)\s*>", re.I)
@@ -27,6 +29,7 @@ class Candidate:
     source: str
     lines: list[str]
     link_chars: int = 0
+    captions: list[str] | None = None  # None: the extract came without its HTML, captions unknown
 
     @property
     def chars(self) -> int:
@@ -56,13 +59,17 @@ def from_trafilatura(text: str) -> Candidate:
     return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links))
 
 
-def _lines_with_links(fragment: str) -> tuple[list[str], int]:
+def _read_fragment(source: str, fragment: str) -> Candidate:
+    """An extract's lines, with its captions and embedded players taken out of the body text."""
     marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", _BR.sub("\n", fragment))
     tree = LexborHTMLParser(marked)
-    links = sum(len(" ".join(a.text().split())) for a in tree.css("a"))
     root = tree.body or tree.root
-    text = root.text(separator="") if root is not None else ""
-    return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()], links
+    if root is None:
+        return Candidate(source, [], 0, [])
+    captions = take_captions(root)
+    links = sum(len(" ".join(a.text().split())) for a in root.css("a"))
+    text = root.text(separator="")
+    return Candidate(source, [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()], links, captions)
 
 
 def from_readability(text: str) -> Candidate:
@@ -72,8 +79,7 @@ def from_readability(text: str) -> Candidate:
         summary = Document(text).summary(html_partial=True)
     except Exception:  # as above: an unparseable page leaves the other candidates
         return Candidate("readability", [])
-    lines, links = _lines_with_links(summary)
-    return Candidate("readability", lines, links)
+    return _read_fragment("readability", summary)
 
 
 def from_densest_block(text: str) -> Candidate:
@@ -100,8 +106,7 @@ def from_densest_block(text: str) -> Candidate:
     if not scores:
         return Candidate("fallback", [])
     best = nodes[max(scores, key=lambda k: scores[k])]
-    lines, links = _lines_with_links(best.html or "")
-    return Candidate("fallback", lines, links)
+    return _read_fragment("fallback", best.html or "")
 
 
 def _pairs(text: str) -> set[str]:

@@ -1,0 +1,82 @@
+"""Photo captions and embedded media inside an article's container, taken out of its body text.
+
+News pages put a photo's caption beside the text (`<figcaption>`, `<p class="caption">`,
+`<span class="img_desc">`): it describes the picture, not the story, so it is kept apart as a caption.
+A caption that is only a credit ("사진제공 : 연합뉴스", "경기도소방재난본부 제공", "(Yonhap)") says
+nothing about either and is dropped. Players and embeds (iframe, video) carry no article text;
+readability-lxml even writes "VIDEO" into a video iframe to keep it, which is not the page's text."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_MEDIA = "iframe, video, audio, embed, object, script, style, noscript, button, template, svg"
+# class or id names sites give a caption; prefixed words keep "news_txt" or "article-text" out
+_CAPTION_NAME = re.compile(r"(?i)caption|figcap|(?:img|image|photo|pic|figure)[_-]?(?:desc|txt|text|info|cap|exp)")
+MAX_CAPTION_CHARS = 400  # a longer "caption" element is a container named after its photo, not a caption
+_CREDIT_ONLY = re.compile(
+    r"(?ix)^[\[(<]?\s*(?:"
+    r"(?:자료\s*)?(?:사진|화면|영상|그래픽|이미지|캡처)\s*(?:(?:제공|출처|촬영)\s*[:=：ㅣ|/]?|[:=：ㅣ|/])"
+    r"\s*[^\s:=]{1,30}(?:\s\S{1,15})?"
+    r"|[^\s\[\]()]{1,30}\s*(?:제공|촬영|캡처)"
+    r"|(?:photos?|image|video)\s*(?:by|courtesy\s+of|[:=])\s*.{1,40}|courtesy\s+of\s+.{1,40}"
+    r"|yonhap|ap|afp|reuters|epa|getty\s*images|news1|newsis|연합뉴스|뉴스1|뉴시스"
+    r")\s*[\])>]?$")
+
+
+def is_credit_only(text: str) -> bool:
+    """A caption that names only who made or gave the photo."""
+    return bool(_CREDIT_ONLY.match(text.strip()))
+
+
+def _is_caption(node: LexborNode) -> bool:
+    if node.tag == "figcaption":
+        return True
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return bool(_CAPTION_NAME.search(names)) and len(node.text() or "") <= MAX_CAPTION_CHARS
+
+
+def _inside(node: LexborNode, marked: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in marked:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _outermost(root: LexborNode) -> list[LexborNode]:
+    found: list[LexborNode] = []
+    marked: set[int] = set()
+    for node in root.css("figcaption, [class], [id]"):
+        if _is_caption(node) and not _inside(node, marked):
+            found.append(node)
+            marked.add(node.mem_id)
+    return found
+
+
+def take_captions(root: LexborNode) -> list[str]:
+    """Remove media and caption elements from `root`; return the captions' texts, credits left out."""
+    for node in root.css(_MEDIA):
+        node.decompose()
+    captions = []
+    for node in _outermost(root):
+        text = " ".join(node.text(separator=" ").split())
+        if text and not is_credit_only(text):
+            captions.append(text)
+        node.decompose()
+    return captions
+
+
+def page_captions(tree: LexborHTMLParser) -> list[str]:
+    """Captions anywhere on the page, for an extract that came without its HTML (trafilatura, JSON)."""
+    out = []
+    root = tree.body or tree.root
+    for node in _outermost(root) if root is not None else []:
+        text = " ".join(node.text(separator=" ").split())
+        if text and not is_credit_only(text) and text not in out:
+            out.append(text)
+    return out
