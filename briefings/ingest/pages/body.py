@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from briefings.ingest.pages.captions import take_captions
+from briefings.ingest.pages.captions import is_aside, take_captions
+from briefings.ingest.pages.merge import fill_gaps
 
 _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -30,6 +31,7 @@ class Candidate:
     lines: list[str]
     link_chars: int = 0
     captions: list[str] | None = None  # None: the extract came without its HTML, captions unknown
+    link_texts: frozenset[str] = frozenset()  # lines that are some link's text on the page
 
     @property
     def chars(self) -> int:
@@ -55,8 +57,8 @@ def from_trafilatura(text: str) -> Candidate:
     except Exception:  # a library failure on one odd page costs that candidate only
         out = None
     lines = [" ".join(ln.split()) for ln in (out or "").splitlines() if ln.strip()]
-    links = _link_texts(text) if lines else set()
-    return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links))
+    links = frozenset(_link_texts(text) if lines else ())
+    return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links), link_texts=links)
 
 
 def _read_fragment(source: str, fragment: str) -> Candidate:
@@ -120,6 +122,24 @@ def covers(lead: str, candidate: Candidate) -> float:
     return len(want & _pairs(" ".join(candidate.lines))) / len(want) if want else 1.0
 
 
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def without_asides(candidate: Candidate, page: str, keep: Candidate) -> Candidate:
+    """`candidate` without the lines that sit in a box the page names as an aside (most read, related,
+    ads) and that does not hold `keep`'s text, so is not the article's own container."""
+    anchor = _flat(max(keep.lines, key=len))[:40] if keep.lines else ""
+    root = LexborHTMLParser(page).body
+    boxes = [] if root is None else [_flat(n.text() or "") for n in root.css("[class], [id]") if is_aside(n)]
+    boxes = [b for b in boxes if not anchor or anchor not in b]
+    if not boxes:
+        return candidate
+    joined = "\n".join(boxes)
+    lines = [ln for ln in candidate.lines if _flat(ln) not in joined]
+    return Candidate(candidate.source, lines, candidate.link_chars, candidate.captions)
+
+
 def choose(structured: list[str], page: str, lead: str | None = None) -> Candidate:
     """The structured body when it is a full article; otherwise the better library extract.
 
@@ -136,11 +156,17 @@ def choose(structured: list[str], page: str, lead: str | None = None) -> Candida
         # readability keeps the article's container whole and drops trafilatura's stray teaser lists;
         # only a far shorter pick than trafilatura's suggests it caught a fragment
         if len(usable) == 2 and read.chars < MIN_TRUSTED_CHARS and read.chars < 0.3 * traf.chars:
-            best = traf
+            own = without_asides(traf, page, read)  # trafilatura may have added a most-read box instead
+            if read.chars < 0.3 * own.chars:
+                best = own
         if len(usable) == 2 and lead and len(lead) >= MIN_LEAD_CHARS:
             fit = {c.source: covers(lead, c) for c in usable}
             if fit[best.source] < LEAD_COVERED <= max(fit.values()):
                 best = max(usable, key=lambda c: fit[c.source])
+        if best is read and len(usable) == 2:
+            lines, added = fill_gaps(read.lines, traf.lines, {*traf.link_texts, *(read.captions or [])})
+            if added:
+                return Candidate("readability+trafilatura", lines, read.link_chars, read.captions)
         return best
     fallback = from_densest_block(page)
     return max((trusted, fallback), key=lambda c: c.chars)

@@ -1,10 +1,12 @@
-"""Photo captions and embedded media inside an article's container, taken out of its body text.
+"""Photo captions, embedded media and asides inside an article's container, taken out of its body text.
 
 News pages put a photo's caption beside the text (`<figcaption>`, `<p class="caption">`,
 `<span class="img_desc">`): it describes the picture, not the story, so it is kept apart as a caption.
 A caption that is only a credit ("사진제공 : 연합뉴스", "경기도소방재난본부 제공", "(Yonhap)") says
 nothing about either and is dropped. Players and embeds (iframe, video) carry no article text;
-readability-lxml even writes "VIDEO" into a video iframe to keep it, which is not the page's text."""
+readability-lxml even writes "VIDEO" into a video iframe to keep it, which is not the page's text.
+Boxes a site names as asides (related or most-read articles, ads, share bars, tag lists) are dropped
+when an extractor kept them inside the article's container, as long as they are a minor part of it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,15 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 _MEDIA = "iframe, video, audio, embed, object, script, style, noscript, button, template, svg"
 # class or id names sites give a caption; prefixed words keep "news_txt" or "article-text" out
 _CAPTION_NAME = re.compile(r"(?i)caption|figcap|(?:img|image|photo|pic|figure)[_-]?(?:desc|txt|text|info|cap|exp)")
+# class or id words (split at space, "-" and "_") naming a box beside the story, not in it
+_ASIDE_WORDS = {"related", "relate", "relation", "most", "popular", "ranking", "rank", "recommend", "recom",
+                "aside", "sidebar", "banner", "ad", "ads", "advert", "advertisement", "sponsor", "promotion",
+                "promo", "share", "sharing", "sns", "social", "newsletter", "subscribe", "tag", "tags", "keyword",
+                "keywords"}
+_WORDS = re.compile(r"[\s_-]+")
+MAX_ASIDE_SHARE = 0.5  # a named "aside" holding more of the text than this may be the article's own box,
+MIN_LIST_LINKS = 5      # unless it is a list of links: this many, carrying at least
+MIN_LIST_LINK_SHARE = 0.15  # this share of its text (teasers: a linked headline over a summary)
 MAX_CAPTION_CHARS = 400  # a longer "caption" element is a container named after its photo, not a caption
 _CREDIT_ONLY = re.compile(
     r"(?ix)^[\[(<]?\s*(?:"
@@ -58,10 +69,41 @@ def _outermost(root: LexborNode) -> list[LexborNode]:
     return found
 
 
+def is_aside(node: LexborNode) -> bool:
+    attrs = node.attributes
+    words = _WORDS.split(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
+    return any(w in _ASIDE_WORDS for w in words)
+
+
+def _chars(node: LexborNode) -> int:
+    return len("".join((node.text() or "").split()))
+
+
+def _link_list(node: LexborNode, size: int) -> bool:
+    links = node.css("a")
+    return len(links) >= MIN_LIST_LINKS and sum(_chars(a) for a in links) >= MIN_LIST_LINK_SHARE * size
+
+
+def drop_asides(root: LexborNode) -> None:
+    total = _chars(root)
+    asides = [n for n in root.css("[class], [id]") if is_aside(n)]
+    marked: set[int] = set()
+    for node in asides:
+        if _inside(node, marked):
+            continue
+        size = _chars(node)
+        if size <= MAX_ASIDE_SHARE * total or _link_list(node, size):
+            marked.add(node.mem_id)
+    for node in asides:
+        if node.mem_id in marked:
+            node.decompose()
+
+
 def take_captions(root: LexborNode) -> list[str]:
-    """Remove media and caption elements from `root`; return the captions' texts, credits left out."""
+    """Remove media, asides and caption elements from `root`; return the captions' texts, credits left out."""
     for node in root.css(_MEDIA):
         node.decompose()
+    drop_asides(root)
     captions = []
     for node in _outermost(root):
         text = " ".join(node.text(separator=" ").split())
