@@ -89,3 +89,16 @@ def test_a_lead_set_apart_from_the_body_box_is_kept() -> None:
 ])
 def test_credit_only_captions_are_told_from_descriptive_ones(caption: str, credit: bool) -> None:
     assert is_credit_only(caption) is credit
+
+
+def test_a_caption_readability_drops_with_its_photo_is_not_added_back_as_text() -> None:
+    caption = "가온전자 직원들이 새로 지은 평택 공장에서 웨이퍼를 점검하고 있다."
+    photo = (f"<div class='photo_box'><table><tr><td><img src='/p/3.jpg'></td></tr>"
+             f"<tr><td class='img_desc'>{caption}</td></tr></table></div>")
+    body = ("<div class='art_head'><h2 class='sub_title'>가온전자 실적 호조 이어가</h2></div>"
+            f"<div class='art_lead'><p>{SENTENCES[0]}</p></div><div class='art_body'>"
+            + "".join(f"<p>{s}</p>" for s in SENTENCES[1:4]) + photo
+            + "".join(f"<p>{s}</p>" for s in SENTENCES[4:]) + "</div>")
+    fields = read_html(page(body))
+    assert all(s in fields.lines for s in SENTENCES)
+    assert caption not in fields.lines

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from briefings.ingest.pages.captions import is_aside, take_captions
+from briefings.ingest.pages.captions import is_aside, page_captions, take_captions
 from briefings.ingest.pages.merge import fill_gaps
 
 _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
@@ -164,7 +164,10 @@ def choose(structured: list[str], page: str, lead: str | None = None) -> Candida
             if fit[best.source] < LEAD_COVERED <= max(fit.values()):
                 best = max(usable, key=lambda c: fit[c.source])
         if best is read and len(usable) == 2:
-            lines, added = fill_gaps(read.lines, traf.lines, {*traf.link_texts, *(read.captions or [])})
+            avoid = {*traf.link_texts, *(read.captions or [])}
+            lines, added = fill_gaps(read.lines, traf.lines, avoid)
+            if added:  # a caption readability dropped with its photo is no gap in the text either
+                lines, added = fill_gaps(read.lines, traf.lines, avoid | set(page_captions(LexborHTMLParser(page))))
             if added:
                 return Candidate("readability+trafilatura", lines, read.link_chars, read.captions)
         return best
