@@ -181,7 +181,7 @@ def _report(rows: list[dict]) -> dict:
         authored = [r for r in part if r["author"] is not None]
         fig = {
             "pages": len(part),
-            **{k: round(mean(r[k] for r in part), 3) for k in scores},
+            **{k: round(mean(r[k] for r in part), 4) for k in scores},
             "title_exact": round(mean(r["title"] for r in part), 3),
             "old_title_exact": round(mean(r["old_title"] for r in part), 3),
             "trafilatura_title_exact": round(mean(r["t_title"] for r in part), 3),
@@ -197,7 +197,7 @@ def _report(rows: list[dict]) -> dict:
         }
         fig["menu_lines_per_page"] = fig.pop("cleaned_menu_lines_per_page")
         figures[half] = fig
-        print(f"{half:<12}{fig['pages']:>4}" + "".join(f"{fig[k]:>9.3f}" for k in scores[:-1]) + f"{fig['old']:>7.3f}")
+        print(f"{half:<12}{fig['pages']:>4}" + "".join(f"{fig[k]:>9.4f}" for k in scores[:-1]) + f"{fig['old']:>7.3f}")
     print(f"\n{'metadata':<12}{'title':>7}{'t.traf':>7}{'t.old':>7}{'date':>6}{'d.traf':>7}{'author':>7}"
           f"{'a.traf':>7}{'rej':>5}{'oldrej':>7}   menu lines/page: extract cleaned trafil. readab. old")
     for half, fig in figures.items():
