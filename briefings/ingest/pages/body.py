@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from briefings.ingest.pages.captions import is_aside, page_captions, take_captions
+from briefings.ingest.pages.captions import MAX_BOXES, is_aside, page_captions, take_captions
 from briefings.ingest.pages.merge import fill_gaps
 
 _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
@@ -128,10 +128,12 @@ def _flat(text: str) -> str:
 
 def without_asides(candidate: Candidate, page: str, keep: Candidate) -> Candidate:
     """`candidate` without the lines that sit in a box the page names as an aside (most read, related,
-    ads) and that does not hold `keep`'s text, so is not the article's own container."""
+    ads) and that does not hold `keep`'s text, so is not the article's own container. A whole page has
+    more such boxes than an extract (ad slots, menus), so more are looked at."""
     anchor = _flat(max(keep.lines, key=len))[:40] if keep.lines else ""
     root = LexborHTMLParser(page).body
-    boxes = [] if root is None else [_flat(n.text() or "") for n in root.css("[class], [id]") if is_aside(n)]
+    named = [] if root is None else [n for n in root.css("[class], [id]") if is_aside(n)][:3 * MAX_BOXES]
+    boxes = [_flat(n.text() or "") for n in named]
     boxes = [b for b in boxes if not anchor or anchor not in b]
     if not boxes:
         return candidate

@@ -26,6 +26,8 @@ _WORDS = re.compile(r"[\s_-]+")
 MAX_ASIDE_SHARE = 0.5  # a named "aside" holding more of the text than this may be the article's own box,
 MIN_LIST_LINKS = 5      # unless it is a list of links: this many, carrying at least
 MIN_LIST_LINK_SHARE = 0.15  # this share of its text (teasers: a linked headline over a summary)
+MAX_BOXES = 100  # caption or aside candidates looked at per extract: a real page has a handful; this keeps
+                 # a page of thousands of nested "ad" boxes linear instead of quadratic
 MAX_CAPTION_CHARS = 400  # a longer "caption" element is a container named after its photo, not a caption
 _CREDIT_ONLY = re.compile(
     r"(?ix)^[\[(<]?\s*(?:"
@@ -42,12 +44,9 @@ def is_credit_only(text: str) -> bool:
     return bool(_CREDIT_ONLY.match(text.strip()))
 
 
-def _is_caption(node: LexborNode) -> bool:
-    if node.tag == "figcaption":
-        return True
+def _named_caption(node: LexborNode) -> bool:
     attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return bool(_CAPTION_NAME.search(names)) and len(node.text() or "") <= MAX_CAPTION_CHARS
+    return node.tag == "figcaption" or bool(_CAPTION_NAME.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"))
 
 
 def _inside(node: LexborNode, marked: set[int]) -> bool:
@@ -62,8 +61,11 @@ def _inside(node: LexborNode, marked: set[int]) -> bool:
 def _outermost(root: LexborNode) -> list[LexborNode]:
     found: list[LexborNode] = []
     marked: set[int] = set()
-    for node in root.css("figcaption, [class], [id]"):
-        if _is_caption(node) and not _inside(node, marked):
+    named = [n for n in root.css("figcaption, [class], [id]") if _named_caption(n)][:MAX_BOXES]
+    for node in named:
+        if _inside(node, marked):
+            continue
+        if node.tag == "figcaption" or len(node.text() or "") <= MAX_CAPTION_CHARS:
             found.append(node)
             marked.add(node.mem_id)
     return found
@@ -76,7 +78,7 @@ def is_aside(node: LexborNode) -> bool:
 
 
 def _chars(node: LexborNode) -> int:
-    return len("".join((node.text() or "").split()))
+    return len(node.text() or "")
 
 
 def _link_list(node: LexborNode, size: int) -> bool:
@@ -86,7 +88,7 @@ def _link_list(node: LexborNode, size: int) -> bool:
 
 def drop_asides(root: LexborNode) -> None:
     total = _chars(root)
-    asides = [n for n in root.css("[class], [id]") if is_aside(n)]
+    asides = [n for n in root.css("[class], [id]") if is_aside(n)][:MAX_BOXES]
     marked: set[int] = set()
     for node in asides:
         if _inside(node, marked):
