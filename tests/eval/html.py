@@ -209,6 +209,10 @@ def _report(rows: list[dict]) -> dict:
               f"{fig['old_menu_lines_per_page']:>5.1f}")
     print("extract: the reader's body lines and captions, as handed to cleaning; cleaned: the stored body "
           "(wire datelines, bylines, e-mails, credits cut on purpose); cl.+cap: with its photo captions")
+    sites = sorted({r["name"].rsplit("_", 1)[0] for r in rows})
+    print("per site (extract / cleaned / trafilatura / readability, both halves): " + "; ".join(
+        f"{site} " + " / ".join(f"{mean(r[k] for r in rows if r['name'].rsplit('_', 1)[0] == site):.3f}"
+                                for k in ("extract", "product", "trafilatura", "readability")) for site in sites))
     worst = sorted(rows, key=lambda r: r["extract"] - r["readability"])[:5]
     print("extract F1 furthest below readability's: "
           + ", ".join(f"{r['name']} {r['extract']:.3f}/{r['readability']:.3f}" for r in worst))
