@@ -5,6 +5,8 @@ Every page here is synthetic (sentences written for these tests)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from briefings.ingest.html import read_html
@@ -102,3 +104,14 @@ def test_a_caption_readability_drops_with_its_photo_is_not_added_back_as_text() 
     fields = read_html(page(body))
     assert all(s in fields.lines for s in SENTENCES)
     assert caption not in fields.lines
+
+
+def test_a_sidebar_photo_caption_is_not_given_to_an_article_read_from_its_json_ld() -> None:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "가온전자 실적 발표",
+          "articleBody": "\n".join(SENTENCES)}
+    head = f"<script type='application/ld+json'>{json.dumps(ld, ensure_ascii=False)}</script>"
+    side = ("<div class='side'><figure><img src='/p/9.jpg'><figcaption>다른 회사 신제품 발표회 모습이다."
+            "</figcaption></figure></div>")
+    fields = read_html(page(side + "<div class='view'>" + "".join(f"<p>{s}</p>" for s in SENTENCES) + "</div>", head))
+    assert fields.body_source == "structured" and fields.lines == SENTENCES
+    assert fields.captions == []

@@ -78,8 +78,12 @@ def read_html(text: str) -> HtmlFields:
     lead = meta.meta(tree, "og:description", "description", "twitter:description")
     chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text, lead)
     title = _title(tree, blob if blob.title and not data.title else data, site_names)
-    # an extract from HTML brings its own captions; a text-only one is matched against the page's
-    found = chosen.captions if chosen.captions is not None else captions.page_captions(tree)
+    # an extract from HTML brings its own captions; for a text-only one, the page's captions its text
+    # holds (a sidebar photo's caption is not this article's)
+    found = chosen.captions
+    if found is None:
+        held = "".join("".join(chosen.lines).split())
+        found = [c for c in captions.page_captions(tree) if "".join(c.split()) in held]
     apart = {*found, title}  # kept as captions and title, not repeated as body lines
     lines = [ln for ln in chosen.lines if ln not in apart]
     return HtmlFields(lines, title=title, url=meta.meta(tree, "og:url"), published=published,
