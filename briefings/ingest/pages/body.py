@@ -139,7 +139,7 @@ def without_asides(candidate: Candidate, page: str, keep: Candidate) -> Candidat
         return candidate
     joined = "\n".join(boxes)
     lines = [ln for ln in candidate.lines if _flat(ln) not in joined]
-    return Candidate(candidate.source, lines, candidate.link_chars, candidate.captions)
+    return Candidate(candidate.source, lines, candidate.link_chars, candidate.captions, candidate.link_texts)
 
 
 def choose(structured: list[str], page: str, lead: str | None = None) -> Candidate:
@@ -158,9 +158,10 @@ def choose(structured: list[str], page: str, lead: str | None = None) -> Candida
         # readability keeps the article's container whole and drops trafilatura's stray teaser lists;
         # only a far shorter pick than trafilatura's suggests it caught a fragment
         if len(usable) == 2 and read.chars < MIN_TRUSTED_CHARS and read.chars < 0.3 * traf.chars:
-            own = without_asides(traf, page, read)  # trafilatura may have added a most-read box instead
-            if read.chars < 0.3 * own.chars:
-                best = own
+            # trafilatura may have taken a most-read box for the story: judged, and used, without it
+            traf = usable[1] = without_asides(traf, page, read)
+            if read.chars < 0.3 * traf.chars:
+                best = traf
         if len(usable) == 2 and lead and len(lead) >= MIN_LEAD_CHARS:
             fit = {c.source: covers(lead, c) for c in usable}
             if fit[best.source] < LEAD_COVERED <= max(fit.values()):
