@@ -32,8 +32,13 @@ from briefings.models import Article
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config"
 SEEDS = ROOT / "seeds"
-DEV_CORPUS = Path(os.environ.get("BENCH_CORPUS", "/work/shared/data/ko_company_news_2019_dev.jsonl"))
-CACHE = Path(os.environ.get("BENCH_CACHE", "/work/benchcache"))
+_CORPUS_NAME = "data/ko_company_news_2019_dev.jsonl"  # ../shared beside the checkout (see its README)
+DEV_CORPUS = Path(os.environ.get("BENCH_CORPUS") or next(
+    (p for p in (ROOT.parent / "shared" / _CORPUS_NAME, Path("/work/shared") / _CORPUS_NAME) if p.exists()),
+    ROOT.parent / "shared" / _CORPUS_NAME))
+# Built archives are large (≈17 KB an article): kept outside the checkout, shared between checkouts.
+CACHE = Path(os.environ.get("BENCH_CACHE") or ("/work/benchcache" if Path("/work").is_dir()
+                                               else Path.home() / ".cache" / "briefings-bench"))
 POOL_VERSION = 3
 POOL_ARTICLES = 600  # corpus articles analysed in full: "a few hundred", about a minute on one core
 TAIL_NOUNS = 30_000  # the long tail of real nouns, each with one analysed sentence
