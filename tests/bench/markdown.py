@@ -1,6 +1,8 @@
 """The bench's JSON document as Markdown tables (for the README's Performance section).
 
     python -m tests.bench --out bench.json && python -m tests.bench.markdown bench.json
+
+Several documents (runs of different sections or sizes) are merged, later ones winning.
 """
 
 from __future__ import annotations
@@ -38,9 +40,12 @@ def commands_table(result: dict, backend: str) -> list[str]:
 
 
 def render(doc: dict) -> str:
-    m = doc["machine"]
-    out = [f"Measured {m['started'][:16].replace('T', ' ')} UTC at commit {m['commit']}, {m['cpus']} cores (load "
-           f"average {m.get('load_before', '?')} at the start, shared with other jobs), Python {m['python']}.", ""]
+    out = []
+    for m in doc.get("runs") or [doc["machine"]]:
+        out.append(f"Measured {m['started'][:16].replace('T', ' ')} UTC at commit {m['commit']}, {m['cpus']} cores "
+                   f"(load average {m.get('load_before', '?')} at the start, {m.get('load_after', '?')} at the end: "
+                   f"shared with other jobs), Python {m['python']}.")
+    out.append("")
     out += [_row(["archive", "build rate", "bytes per article"]), _row(["---", "---:", "---:"])]
     out += [_row([size, f"{b['articles_per_s']:,.0f} articles/s", f"{b['bytes_per_article']:,}"])
             for size, b in doc.get("build", {}).items()]
@@ -70,5 +75,19 @@ def render(doc: dict) -> str:
     return "\n".join(out)
 
 
+def merge(into: dict, doc: dict) -> dict:
+    for key, value in doc.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict) and key not in ("machine", "pool"):
+            merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
 if __name__ == "__main__":
-    sys.stdout.write(render(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))) + "\n")
+    merged: dict = {}
+    for name in sys.argv[1:]:
+        doc = json.loads(Path(name).read_text(encoding="utf-8"))
+        merged.setdefault("runs", []).append(doc["machine"])
+        merge(merged, doc)
+    sys.stdout.write(render(merged) + "\n")
