@@ -332,3 +332,17 @@ async def test_console_past_the_hard_cap_names_the_command(pool, gated):
     timer.advance(deadlines.give_up_after - deadlines.notice_after)
     text = await asyncio.wait_for(slow, WAIT)
     assert "`grid`" in text and "given up" in text
+
+
+def test_chat_settings_are_read_and_a_cap_before_the_notice_is_refused(tmp_path):
+    from briefings.errors import ConfigError
+    from briefings.settings import load_settings
+
+    (tmp_path / "briefings.yaml").write_text("chat: {readers: 2, slow_notice_seconds: 1.5, give_up_seconds: 30}\n",
+                                             encoding="utf-8")
+    chat = load_settings(tmp_path).chat
+    assert (chat.readers, chat.slow_notice_seconds, chat.give_up_seconds) == (2, 1.5, 30)
+    (tmp_path / "briefings.yaml").write_text("chat: {slow_notice_seconds: 5, give_up_seconds: 2}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    assert "give_up_seconds must be longer" in str(info.value)
