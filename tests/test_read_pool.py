@@ -346,3 +346,29 @@ def test_chat_settings_are_read_and_a_cap_before_the_notice_is_refused(tmp_path)
     with pytest.raises(ConfigError) as info:
         load_settings(tmp_path)
     assert "give_up_seconds must be longer" in str(info.value)
+
+
+def test_the_bot_opens_the_readers_its_settings_ask_for_and_closes_them(seeded_db, tmp_path):
+    from bot.app import run_bot
+    from tests.conftest import CONFIG
+
+    folder = tmp_path / "config"
+    shutil.copytree(CONFIG, folder)
+    settings = folder / "briefings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("readers: 3", "readers: 2"), encoding="utf-8")
+    db = tmp_path / "bot.sqlite3"
+    shutil.copy(seeded_db, db)
+    def readers() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name.startswith("archive-read")}
+
+    before, seen = readers(), []  # (another test's reader still finishing is not this bot's)
+
+    def started(_scheduler) -> None:
+        seen.append(sorted(t.name for t in readers() - before))
+
+    out = io.StringIO()
+    code = asyncio.run(run_bot(str(folder), str(db), creds=Credentials(), stdin=io.StringIO("brief KT\nquit"),
+                               stdout=out, started=started))
+    assert code == 0 and "KT 브리핑" in out.getvalue()
+    assert seen == [["archive-read-0", "archive-read-1"]]
+    assert not readers() - before
