@@ -38,7 +38,11 @@ class ArchiveWorker:
             raise ValueError(f"readers={readers}: give 0 or more")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-write")
         # The writer opens first: opening runs the migrations, and readers then find them done.
-        self._archive = self._writer.submit(opener).result()
+        try:
+            self._archive = self._writer.submit(opener).result()
+        except BaseException:
+            self._writer.shutdown()
+            raise
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._readers: list[threading.Thread] = []
         self._closed = False

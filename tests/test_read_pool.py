@@ -372,3 +372,22 @@ def test_the_bot_opens_the_readers_its_settings_ask_for_and_closes_them(seeded_d
     assert code == 0 and "KT 브리핑" in out.getvalue()
     assert seen == [["archive-read-0", "archive-read-1"]]
     assert not readers() - before
+
+
+def test_a_reader_that_cannot_open_fails_the_start_and_closes_what_was_opened(seeded_db, tmp_path):
+    db = tmp_path / "r.sqlite3"
+    shutil.copy(seeded_db, db)
+    opened = []
+
+    def opener():
+        if len(opened) == 2:  # the writer and the first reader open; the second reader cannot
+            raise OSError("no more file handles")
+        opened.append(open_archive(db))
+        return opened[-1]
+
+    with pytest.raises(OSError, match="no more file handles"):
+        ArchiveWorker(opener, readers=3)
+    assert len(opened) == 2
+    for archive in opened:  # both were closed: using one fails
+        with pytest.raises(Exception, match="closed"):
+            archive.store.count()
