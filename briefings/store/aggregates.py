@@ -50,8 +50,9 @@ class SqliteAggregates:
 
     def _add_arrived(self, out: GridCounts, low: int, high: int, after: datetime, until: datetime | None,
                      sign: int) -> None:
-        sql = ("SELECT g.company_id, g.theme_id, sum(g.n) FROM articles a CROSS JOIN article_grid g"
-               " ON g.article_key = a.key WHERE a.ingested_utc > ? AND a.key BETWEEN ? AND ?")
+        # INDEXED BY: the planner would walk the key range (the whole archive) instead of the arrivals
+        sql = ("SELECT g.company_id, g.theme_id, sum(g.n) FROM articles a INDEXED BY articles_ingested_utc"
+               " CROSS JOIN article_grid g ON g.article_key = a.key WHERE a.ingested_utc > ? AND a.key BETWEEN ? AND ?")
         params: list[object] = [_utc(after), low, high]
         if until is not None:
             sql += " AND a.ingested_utc <= ?"
@@ -131,7 +132,9 @@ class SqliteAggregates:
     def _walk(self, subset: Subset, kind: str | None, tag: str, low: int, high: int, limit: int) -> list[int]:
         flt = subset.window
         if kind is None:
-            k, sql, params = "a.key", "SELECT a.key FROM articles a WHERE a.key BETWEEN ? AND ?", [low, high]
+            # Arrival-bounded (since-last): walk the arrivals, not every key back to a late one's old date.
+            hint = " INDEXED BY articles_ingested_utc" if flt.ingested_after is not None else ""
+            k, sql, params = "a.key", f"SELECT a.key FROM articles a{hint} WHERE a.key BETWEEN ? AND ?", [low, high]
         else:
             table, column = ("article_companies", "company_id") if kind == "company" else ("article_themes",
                                                                                             "theme_id")

@@ -36,7 +36,8 @@ CREATE TABLE grid_days (
     PRIMARY KEY (day, company_id, theme_id)
 ) WITHOUT ROWID;
 INSERT INTO grid_days SELECT article_key >> 20, company_id, theme_id, sum(n) FROM article_grid GROUP BY 1, 2, 3;
--- Articles per day by kind: 'all' (tag ''), 'company', 'theme', 'outlet' ('unknown' when none).
+-- Articles per day by kind: 'all' (tag ''), 'company', 'theme'; and per 'outlet' ('unknown' when none)
+-- over all days (day 0): only stats reads those.
 CREATE TABLE tag_days (
     kind TEXT NOT NULL,
     tag  TEXT NOT NULL,
@@ -45,7 +46,7 @@ CREATE TABLE tag_days (
     PRIMARY KEY (kind, tag, day)
 ) WITHOUT ROWID;
 INSERT INTO tag_days SELECT 'all', '', key >> 20, count(*) FROM articles GROUP BY 3;
-INSERT INTO tag_days SELECT 'outlet', coalesce(outlet, 'unknown'), key >> 20, count(*) FROM articles GROUP BY 2, 3;
+INSERT INTO tag_days SELECT 'outlet', coalesce(outlet, 'unknown'), 0, count(*) FROM articles GROUP BY 2;
 INSERT INTO tag_days SELECT 'company', company_id, article_key >> 20, count(*) FROM article_companies GROUP BY 2, 3;
 INSERT INTO tag_days SELECT 'theme', theme_id, article_key >> 20, count(*) FROM article_themes GROUP BY 2, 3;
 CREATE TABLE source_counts (
@@ -65,8 +66,8 @@ CREATE TRIGGER company_added AFTER INSERT ON article_companies BEGIN INSERT INTO
 CREATE TRIGGER company_removed AFTER DELETE ON article_companies BEGIN UPDATE tag_days SET n = n - 1 WHERE kind = 'company' AND tag = old.company_id AND day = old.article_key >> 20; END;
 CREATE TRIGGER theme_added AFTER INSERT ON article_themes BEGIN INSERT INTO tag_days VALUES ('theme', new.theme_id, new.article_key >> 20, 1) ON CONFLICT DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER theme_removed AFTER DELETE ON article_themes BEGIN UPDATE tag_days SET n = n - 1 WHERE kind = 'theme' AND tag = old.theme_id AND day = old.article_key >> 20; END;
-CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN INSERT INTO tag_days VALUES ('all', '', new.key >> 20, 1) ON CONFLICT DO UPDATE SET n = n + 1; INSERT INTO tag_days VALUES ('outlet', coalesce(new.outlet, 'unknown'), new.key >> 20, 1) ON CONFLICT DO UPDATE SET n = n + 1; UPDATE archive_changes SET n = n + 1; END;
-CREATE TRIGGER article_removed AFTER DELETE ON articles BEGIN UPDATE tag_days SET n = n - 1 WHERE kind = 'all' AND tag = '' AND day = old.key >> 20; UPDATE tag_days SET n = n - 1 WHERE kind = 'outlet' AND tag = coalesce(old.outlet, 'unknown') AND day = old.key >> 20; UPDATE archive_changes SET n = n + 1; END;
+CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN INSERT INTO tag_days VALUES ('all', '', new.key >> 20, 1) ON CONFLICT DO UPDATE SET n = n + 1; INSERT INTO tag_days VALUES ('outlet', coalesce(new.outlet, 'unknown'), 0, 1) ON CONFLICT DO UPDATE SET n = n + 1; UPDATE archive_changes SET n = n + 1; END;
+CREATE TRIGGER article_removed AFTER DELETE ON articles BEGIN UPDATE tag_days SET n = n - 1 WHERE kind = 'all' AND tag = '' AND day = old.key >> 20; UPDATE tag_days SET n = n - 1 WHERE kind = 'outlet' AND tag = coalesce(old.outlet, 'unknown') AND day = 0; UPDATE archive_changes SET n = n + 1; END;
 CREATE TRIGGER source_added AFTER INSERT ON sources BEGIN INSERT INTO source_counts VALUES (new.status, 1) ON CONFLICT DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER source_changed AFTER UPDATE OF status ON sources WHEN old.status IS NOT new.status BEGIN UPDATE source_counts SET n = n - 1 WHERE status = old.status; INSERT INTO source_counts VALUES (new.status, 1) ON CONFLICT DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER source_removed AFTER DELETE ON sources BEGIN UPDATE source_counts SET n = n - 1 WHERE status = old.status; END;
