@@ -142,7 +142,8 @@ class SqliteStore(SqliteAggregates, SqliteLedger):
         self.add_articles([(article, source_key, raw_hash)])
 
     def add_articles(self, items: list[tuple[Article, str, str]]) -> None:
-        """Many articles in one transaction: a bulk ingest commits once per batch, not per article."""
+        """Many articles in one transaction: a bulk ingest commits once per batch, not per article. An
+        article whose id or text is already archived is not added again; its source records the duplicate."""
         with self.transaction():
             for article, source_key, raw_hash in items:
                 self._insert(article, source_key, raw_hash)
@@ -150,13 +151,18 @@ class SqliteStore(SqliteAggregates, SqliteLedger):
     def _insert(self, article: Article, source_key: str, raw_hash: str) -> None:
         conn = self.conn
         key = self._next_key(article)
-        conn.execute(
+        added = conn.execute(
             "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc,"
-            " slim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?), ?)",
+            " slim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?), ?) ON CONFLICT DO NOTHING",
             (key, article.id, article.content_hash, article.title,
              article.published.iso() if article.published else None, article.outlet, article.ingested_at,
              json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at,
-             json.dumps(slim_doc(article), ensure_ascii=False)))
+             json.dumps(slim_doc(article), ensure_ascii=False))).rowcount
+        if not added:  # already archived (another process added it first): its source is a duplicate of that
+            existing = conn.execute("SELECT id FROM articles WHERE content_hash = ? OR id = ?",
+                                    (article.content_hash, article.id)).fetchone()[0]
+            self._upsert_source(source_key, raw_hash, existing, "duplicate")
+            return
         conn.executemany("INSERT INTO article_companies(company_id, article_key, mentions, about) VALUES (?, ?, ?, ?)",
                          [(c.company, key, c.mentions, int(c.about)) for c in article.companies])
         pairs = Counter((c, tag.theme) for tag in article.themes for c in tag.companies or article.company_ids)
