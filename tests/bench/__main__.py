@@ -84,7 +84,8 @@ def main(argv: list[str]) -> int:
             args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     largest = sizes[-1]
-    if "commands" in sections:
+
+    def run_commands() -> None:
         doc["commands"] = {"sqlite": {}}
         for size in reversed(sizes):  # the largest first: it is the one the targets are about
             path = archives[size][0]
@@ -93,7 +94,8 @@ def main(argv: list[str]) -> int:
             doc["commands"]["sqlite"][size_label(size)] = result
             commands.print_table(result, "SQLite")
             save()
-    if "startup" in sections:
+
+    def run_startup() -> None:
         report.progress(f"start-up and memory at {largest:,}")
         rows = doc.get("commands", {}).get("sqlite", {}).get(size_label(largest), {}).get("commands", [])
         slow = {r["command"] for r in rows if "cold_over_s" in r or "warm_over_s" in r}
@@ -105,24 +107,36 @@ def main(argv: list[str]) -> int:
         result["ready_s_command_sessions_median"] = readies[len(readies) // 2] if readies else None
         doc["startup"] = {"articles": largest, **result}
         startup.print_table(doc["startup"], largest, "SQLite")
-        save()
-    if "digests" in sections:
+
+    def run_digests() -> None:
         size = max([s for s in sizes if s <= 100_000] or sizes[:1])
         report.progress(f"{args.digests} channel digests over {size:,}")
         result = digests.run(config, str(archives[size][0]), args.digests, args.digest_budget)
         doc["digests"] = {"articles": size, **result}
         digests.print_table(result, size)
-        save()
-    if "ingest" in sections:
+
+    def run_ingest() -> None:
         report.progress(f"ingest of {args.ingest_files} files")
         doc["ingest"] = ingest.run(pool, spec, config, args.ingest_files)
         ingest.print_table(doc["ingest"])
-        save()
-    if "postgresql" in sections:
+
+    def run_postgresql() -> None:
         from tests.bench import backends
 
         doc["postgresql"] = backends.run(pool, parse_size(args.pg_size), config, reps=args.reps,
                                          budget_s=args.budget, timeout_s=args.timeout)
+
+    runners = {"commands": run_commands, "startup": run_startup, "digests": run_digests, "ingest": run_ingest,
+               "postgresql": run_postgresql}
+    for name, section in runners.items():
+        if name not in sections:
+            continue
+        try:
+            section()
+        except Exception as exc:  # one section failing must not lose the others' figures
+            report.progress(f"{name} failed: {exc!r}")
+            doc.setdefault("errors", {})[name] = repr(exc)[:500]
+        save()
     doc["seconds"] = round(time.perf_counter() - started, 1)
     doc["machine"]["load_after"] = round(os.getloadavg()[0], 1)
     save()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -38,28 +39,53 @@ def article_ids(size: int, count: int) -> list[str]:
             for n in range(0, size, step)][:count]
 
 
+COMPANIES = ["KT", "SKT", "LGU+"]
+THEMES = ["esg", "ai_dx", "awards", "network", "customer", "new_business", "leadership"]
+WORDS = ["고객", "5G", "요금제", "인공지능", "플랫폼", "데이터", "투자", "서비스", "콘텐츠", "네트워크",
+         "클라우드", "로봇", "보안", "실적", "매출", "게임", "금융", "결제", "광고", "모빌리티", "\"디지털 전환\"",
+         "협력", "출시", "개발"]
+SINCE = ["since=90d", "since=30d", "since=1y", "", "since=7d", "since=2y"]
+
+
+def _mix(*lists: list[str], count: int = 40) -> list[str]:
+    """`count` combinations of the lists' items, in a fixed order, each once."""
+    out: list[str] = []
+    for n in range(count * 7):
+        words = [lst[(n // (1 + k * 3)) % len(lst)] for k, lst in enumerate(lists)]
+        text = " ".join(w for w in words if w)
+        if text not in out:
+            out.append(text)
+        if len(out) == count:
+            break
+    return out
+
+
+def _unique(first: str, rest: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([first, *rest]))
+
+
 def cases(pool: Pool, size: int) -> list[Case]:
-    speakers = pool.speakers[:8] or ["박정호"]
-    rare = pool.tail_only[-8:] or [w for w, _ in pool.tail[-8:]]
-    prefixes = [i[:8] for i in article_ids(size, 12)]
+    """The rows, each with arguments enough for its warm answers to be new to the bot where the
+    command allows (there are only three companies to brief; grid and help have one answer)."""
+    speakers = pool.speakers[:30] or ["박정호"]
+    # nouns from the far end of the tail (each on ~a dozen articles at 1M), spread over the alphabet
+    rare = (pool.tail_only[-3000::100] or [w for w, _ in pool.tail[-30:]])[:30]
     channels = channel_names()
     return [
-        Case("brief KT", ["brief KT", "brief SKT", "brief LGU+", "brief KT", "brief SK텔레콤"]),
-        Case("brief SKT ai_dx", ["brief SKT ai_dx", "brief KT esg", "brief LGU+ awards", "brief SKT new_business",
-                                 "brief KT network"]),
-        Case("news 고객 KT since=90d", ["news 고객 KT since=90d", "news 5G SKT since=30d", "news 요금제 since=1y",
-                                       "news 인공지능 LGU+", "news 고객 KT since=90d page=2", "news 플랫폼 since=7d",
-                                       "news 데이터 KT", "news \"디지털 전환\"", "news 투자 SKT since=2y"]),
+        Case("brief KT", ["brief KT", "brief SKT", "brief LGU+"]),
+        Case("brief SKT ai_dx", ["brief SKT ai_dx", *(f"brief {c} {t}" for t in THEMES for c in COMPANIES)]),
+        Case("news 고객 KT since=90d", _unique("news 고객 KT since=90d",
+                                              (f"news {q}" for q in _mix(WORDS, [*COMPANIES, ""], SINCE)))),
         Case(f"news {rare[0]} (rare)", [f"news {w}" for w in rare]),
-        Case("theme esg", ["theme esg", "theme ai_dx", "theme awards KT", "theme network", "theme customer SKT",
-                           "theme new_business"]),
+        Case("theme esg", ["theme esg", *(f"theme {t} {c}".strip() for c in ["", *COMPANIES] for t in THEMES)][1:]),
         Case("grid", ["grid", "grid all"]),
-        Case("grid 30d", ["grid 30d", "grid 14d", "grid 60d", "grid 2w", "grid 90d"]),
-        Case(f"quotes {speakers[0]}", [f"quotes {s}" for s in speakers] + ["quotes KT", "quotes SKT"]),
-        Case("why <prefix>", [f"why {p}" for p in prefixes]),
+        Case("grid 30d", ["grid 30d", *(f"grid {n}d" for n in range(1, 61, 2))]),
+        Case(f"quotes {speakers[0]}", [f"quotes {s}" for s in speakers] + [f"quotes {c}" for c in COMPANIES]),
+        Case("why <prefix>", [f"why {i[:8]}" for i in article_ids(size, 40)]),
         Case(f"digest {channels[0]}", [f"digest {c}" for c in channels]),
         Case("help", ["help"]),
-        Case("trend KT 90d", ["trend KT 90d", "trend KT SKT 1y", "trend esg 1y", "trend LGU+ 30d", "trend ai_dx 90d"]),
+        Case("trend KT 90d", _unique("trend KT 90d", (f"trend {q}" for q in _mix(
+            [*COMPANIES, *THEMES, "KT SKT", "SKT LGU+"], ["90d", "30d", "1y", "2y", "180d"], count=30)))),
     ]
 
 
@@ -73,13 +99,20 @@ def time_case(case: Case, db: str, config: Path, reps: int, budget_s: float, tim
             row["cold_ms"] = round(cold * 1000, 1)
             row["answer_chars"] = len(answer)
             warm: list[float] = []
+            fresh: list[float] = []  # arguments this process had not been asked before (no cached answer)
+            seen = {case.variants[0]}
             started = time.perf_counter()
             n = 0
             while n < reps and (time.perf_counter() - started < budget_s or n < 1):
-                seconds, _ = bot.ask(case.variants[(n + 1) % len(case.variants)], timeout_s)
+                line = case.variants[(n + 1) % len(case.variants)]
+                seconds, _ = bot.ask(line, timeout_s)
                 warm.append(seconds)
+                if line not in seen:
+                    fresh.append(seconds)
+                    seen.add(line)
                 n += 1
             row["warm"] = report.timings_ms(warm)
+            row["warm_new_arguments"] = report.timings_ms(fresh)
             row.update(bot.memory())
     except Timeout as exc:
         row["error"] = f"timeout: {exc}"

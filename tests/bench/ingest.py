@@ -31,6 +31,7 @@ FIXED_COST_FILES = 5
 def texts_for(count: int, pool: Pool, spec: PoolSpec) -> list[dict[str, str]]:
     if spec.has_corpus:
         rows = [json.loads(line) for line in spec.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [r for r in rows if isinstance(r.get("body"), str) and r["body"].strip()]
         step = max(1, len(rows) // count)
         rows = rows[::step][:count]
         return [{k: r[k] for k in ("title", "body", "published", "outlet") if r.get(k)} for r in rows]
