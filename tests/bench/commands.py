@@ -210,11 +210,13 @@ def print_table(result: dict, backend: str) -> None:
     rows = []
     for r in result["commands"]:
         warm = r.get("warm", {})
+        new = r.get("warm_new_arguments", {})
         rows.append([r["command"], r.get("cold_ms"), warm.get("p50_ms"), warm.get("p95_ms"), warm.get("p99_ms"),
-                     warm.get("n"), f"{r['cold']}/{r['warm_p99']}", r.get("error", "")[:40]])
+                     warm.get("n"), new.get("p50_ms"), new.get("n"), f"{r['cold']}/{r['warm_p99']}",
+                     r.get("error", "")[:40]])
     for name, b in result.get("baseline", {}).items():
         rows.append([f"baseline: {name}", None, b.get("p50_ms"), b.get("p95_ms"), b.get("p99_ms"), b.get("n"),
-                     "", ""])
+                     None, None, "", ""])
     report.table(f"Commands at {result['articles']:,} articles ({backend}; targets: cold ≤ {report.COLD_MS:.0f} ms,"
                  f" warm p99 ≤ {report.WARM_P99_MS:.0f} ms)",
-                 ["command", "cold ms", "p50", "p95", "p99", "n", "cold/warm", "note"], rows)
+                 ["command", "cold ms", "p50", "p95", "p99", "n", "new-args p50", "n", "cold/warm", "note"], rows)

@@ -24,18 +24,20 @@ def _row(cells: list[str]) -> str:
 
 def commands_table(result: dict, backend: str) -> list[str]:
     lines = [f"Commands at {result['articles']:,} articles, {backend} (cold ≤ 500 ms, warm p99 ≤ 50 ms):", "",
-             _row(["command", "cold", "warm p50", "warm p95", "warm p99", "n", "cold", "warm"]),
-             _row(["---", "---:", "---:", "---:", "---:", "---:", "---", "---"])]
+             _row(["command", "cold", "warm p50", "warm p95", "warm p99", "n", "new args p50", "cold", "warm"]),
+             _row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---"])]
     for r in result["commands"]:
         warm = r.get("warm", {})
         cold = f"> {r['cold_over_s']:.0f} s" if "cold_over_s" in r else _ms(r.get("cold_ms"))
         if "warm_over_s" in r:
             warm = {"p50_ms": None, "p95_ms": None, "p99_ms": r["warm_over_s"] * 1000, "n": warm.get("n", 0)}
+        new = r.get("warm_new_arguments", {})
         lines.append(_row([f"`{r['command']}`", cold, _ms(warm.get("p50_ms")), _ms(warm.get("p95_ms")),
-                           _ms(warm.get("p99_ms")), str(warm.get("n", 0)), r["cold"], r["warm_p99"]]))
+                           _ms(warm.get("p99_ms")), str(warm.get("n", 0)),
+                           f"{_ms(new.get('p50_ms'))} ({new.get('n', 0)})", r["cold"], r["warm_p99"]]))
     for name, b in result.get("baseline", {}).items():
         lines.append(_row([f"baseline: {name}", "", _ms(b.get("p50_ms")), _ms(b.get("p95_ms")), _ms(b.get("p99_ms")),
-                           str(b.get("n", 0)), "", ""]))
+                           str(b.get("n", 0)), "", "", ""]))
     return [*lines, ""]
 
 
