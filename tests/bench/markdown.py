@@ -26,9 +26,13 @@ def commands_table(result: dict, backend: str) -> list[str]:
     lines = [f"Commands at {result['articles']:,} articles, {backend} (cold ≤ 500 ms, warm p99 ≤ 50 ms):", "",
              _row(["command", "cold", "warm p50", "warm p95", "warm p99", "n", "new args p50", "cold", "warm"]),
              _row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---"])]
+    errors: list[str] = []
     for r in result["commands"]:
         warm = r.get("warm", {})
         cold = f"> {r['cold_over_s']:.0f} s" if "cold_over_s" in r else _ms(r.get("cold_ms"))
+        if r.get("error") and "cold_ms" not in r and "cold_over_s" not in r:
+            cold = "error¹"
+            errors.append(r["error"].strip().splitlines()[-1][:200])
         if "warm_over_s" in r:
             warm = {"p50_ms": None, "p95_ms": None, "p99_ms": r["warm_over_s"] * 1000, "n": warm.get("n", 0)}
         new = r.get("warm_new_arguments", {})
@@ -38,6 +42,8 @@ def commands_table(result: dict, backend: str) -> list[str]:
     for name, b in result.get("baseline", {}).items():
         lines.append(_row([f"baseline: {name}", "", _ms(b.get("p50_ms")), _ms(b.get("p95_ms")), _ms(b.get("p99_ms")),
                            str(b.get("n", 0)), "", "", ""]))
+    if errors:
+        lines += ["", f"¹ the bot stopped: {errors[0]}"]
     return [*lines, ""]
 
 
