@@ -245,16 +245,13 @@ class PostgresStore(PostgresLedger):
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
         """Newest first; each phrase matches on the morpheme vector or the form vector (GIN), all ANDed."""
-        pairs = text_queries(query) if query is not None else []
-        if query is not None and query.phrases and not pairs:
+        queries = text_queries(query) if query is not None else []
+        if query is not None and query.phrases and not queries:
             return SearchPage([], offset, limit, has_more=False)  # words, but none the index could hold
-        where, params = self._filter_sql(flt, "t.article_key" if pairs else "a.key")
-        if pairs:
-            matches, match_params = [], []
-            for morphemes, forms in pairs:
-                options = [(col, q) for col, q in (("t.morphemes", morphemes), ("t.forms", forms)) if q]
-                matches.append("(" + " OR ".join(f"{col} @@ %s::tsquery" for col, _ in options) + ")")
-                match_params += [q for _, q in options]
+        where, params = self._filter_sql(flt, "t.article_key" if queries else "a.key")
+        if queries:
+            matches = ["(t.morphemes @@ %s::tsquery OR t.forms @@ %s::tsquery)"] * len(queries)
+            match_params = [q for q in queries for _ in range(2)]
             sql = (f"SELECT a.doc FROM article_terms t JOIN articles a ON a.key = t.article_key"
                    f" WHERE {' AND '.join(matches)} AND {where} ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
             params = [*match_params, *params]
