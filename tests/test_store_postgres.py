@@ -151,3 +151,43 @@ def test_errors_and_names_never_show_the_password(pg_server, pg_url):
         assert "s3cret" not in repr(store)
     finally:
         store.close()
+
+
+async def test_two_bot_processes_on_one_postgresql_post_each_part_once(pg_url, tmp_path):
+    """As tests/test_several_processes.py does on SQLite: the second deliverer finds the slot claimed."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.delivery import ArchiveWorker, Deliverer
+    from tests.conftest import write_channels
+    from tests.test_several_processes import Poster
+    slot = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    seeding = Archive.open(CONFIG, pg_url, clock=lambda: FIXED_NOW)
+    seeding.ingest([SEEDS])
+    seeding.close()
+    workers = [ArchiveWorker(lambda: Archive.open(CONFIG, pg_url, clock=lambda: FIXED_NOW)) for _ in range(2)]
+    config = write_channels(tmp_path, """  - name: daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    digest: {group: company, window: all, max_stories: 50}
+""")
+    try:
+        channel = config.by_name()["daily"]
+        gate = asyncio.Event()
+        first, second = Poster(gate), Poster()
+        one = asyncio.create_task(Deliverer(workers[0], config, {"console": first}, lambda: slot).deliver(channel,
+                                                                                                         slot))
+        for _ in range(500):  # until the first has claimed the slot (it then waits on the gate mid-post)
+            if await workers[1].call(lambda a: a.store.delivery_status("daily")) is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert await Deliverer(workers[1], config, {"console": second}, lambda: slot).deliver(channel, slot) == 0
+        gate.set()
+        sent = await one
+        assert sent >= 1 and second.keys == [] and len(first.keys) == len(set(first.keys)) == sent
+        status = await workers[1].call(lambda a: a.store.delivery_status("daily"))
+        assert status["status"] == "posted" and status["parts"] == sent
+    finally:
+        for worker in workers:
+            worker.close()
