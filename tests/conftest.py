@@ -70,6 +70,25 @@ def write_channels(folder: Path, entries: str, grace: int = 900):
 
 
 @pytest.fixture
+def two_processes(seeded_db: Path, tmp_path: Path):
+    """Two archive threads with a connection each on one seeded archive (as two bot processes have), and a
+    console channel whose digest is due at 08:30 Seoul time."""
+    from bot.delivery import ArchiveWorker
+    db = tmp_path / "shared.sqlite3"
+    shutil.copy(seeded_db, db)
+    workers = [ArchiveWorker(lambda: open_archive(db)) for _ in range(2)]
+    config = write_channels(tmp_path, """  - name: daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    digest: {group: company, window: all, max_stories: 50}
+""")
+    yield workers, config
+    for worker in workers:
+        worker.close()
+
+
+@pytest.fixture
 def empty(tmp_path: Path) -> Archive:
     archive = open_archive(tmp_path / "empty.sqlite3")
     yield archive
