@@ -52,15 +52,6 @@ def ids(page_or_list) -> list[str]:
     return [getattr(h, "article", h).id for h in hits]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path: Path) -> ArchiveStore:
-    location = tmp_path / "archive.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    opened = open_store(location)
-    assert isinstance(opened, SqliteStore if request.param == "sqlite" else PostgresStore)
-    yield opened
-    opened.close()
-
-
 # -- the interface itself ---------------------------------------------------------------------------
 PROTOCOL = sorted(name for name, _ in inspect.getmembers(ArchiveStore, inspect.isfunction) if not name.startswith("_"))
 
@@ -76,7 +67,7 @@ def test_every_backend_implements_every_method_with_its_parameters(backend):
 
 def test_this_suite_calls_every_method_of_the_interface():
     """A method added to ArchiveStore fails here until the contract tests it on both backends."""
-    source = Path(__file__).read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_store_contract*.py"))
     untested = [name for name in PROTOCOL if not re.search(rf"\.{name}\(", source)]
     assert not untested, f"the contract suite never calls {untested}"
 
@@ -414,6 +405,21 @@ def test_a_lease_has_one_live_holder(store):
     assert not store.hold_lease("scheduler", "a", T0 + timedelta(seconds=62), T0 + timedelta(seconds=92))
     store.release_lease("scheduler", "b")
     assert store.hold_lease("scheduler", "a", T0 + timedelta(seconds=63), T0 + timedelta(seconds=93))
+    asked: list[str] = []
+
+    def gone(owner: str) -> bool:
+        asked.append(owner)
+        return owner == "a"
+
+    assert not store.hold_lease("scheduler", "c", T0 + timedelta(seconds=64), T0 + timedelta(seconds=94),
+                                lambda owner: False)
+    assert store.hold_lease("scheduler", "c", T0 + timedelta(seconds=64), T0 + timedelta(seconds=94), gone)
+    assert asked == ["a"]  # the holder's process is gone: taken at once, before the lapse
+    assert not store.hold_lease("scheduler", "a", T0 + timedelta(seconds=65), T0 + timedelta(seconds=95), gone)
+    naive = datetime(2026, 11, 22, 10, 0)  # naive moments are compared as they are given (UTC on PostgreSQL)
+    assert store.hold_lease("naive", "a", naive, naive + timedelta(seconds=30))
+    assert not store.hold_lease("naive", "b", naive + timedelta(seconds=29), naive + timedelta(seconds=59))
+    assert store.hold_lease("naive", "b", naive + timedelta(seconds=30), naive + timedelta(seconds=60))
 
 
 def test_state_is_kept_and_replaced(store):
