@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.errors import ConfigError
 from briefings.settings import DATABASE_URL_ENV, DB_ENV, load_settings
-from briefings.store import open_store
+from briefings.store import ArticleFilter, open_store
+from briefings.store.base import Subset
 from briefings.store.location import redact
 from briefings.store.postgres import PostgresStore, StoreError
 from briefings.yamlconf import load_model
@@ -156,7 +158,6 @@ def test_errors_and_names_never_show_the_password(pg_server, pg_url):
 async def test_two_bot_processes_on_one_postgresql_post_each_part_once(pg_url, tmp_path):
     """As tests/test_several_processes.py does on SQLite: the second deliverer finds the slot claimed."""
     import asyncio
-    from datetime import UTC, datetime
 
     from bot.delivery import ArchiveWorker, Deliverer
     from tests.conftest import write_channels
@@ -191,3 +192,40 @@ async def test_two_bot_processes_on_one_postgresql_post_each_part_once(pg_url, t
     finally:
         for worker in workers:
             worker.close()
+
+
+def test_an_archive_of_the_first_schema_is_migrated_and_backfilled(pg_new_database):
+    """What migration 0001 left (no kept counts, no slim documents, no `about`): 0002 fills them in."""
+    import random
+    from collections import Counter
+
+    import psycopg
+
+    from tests.test_aggregates import WINDOWS, grid_count, in_window, make
+    rng = random.Random(5)
+    articles = [make(n, rng) for n in range(80)]
+    store = open_store(pg_new_database)
+    store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    store.close()
+    with psycopg.connect(pg_new_database, autocommit=True) as conn:
+        conn.execute("DROP TABLE article_grid, grid_days, tag_days, source_counts, archive_changes;"
+                     " DROP FUNCTION briefings_count_tag, briefings_count_source, briefings_grid_changed,"
+                     " briefings_company_changed, briefings_theme_changed, briefings_article_changed,"
+                     " briefings_source_changed CASCADE;"
+                     " ALTER TABLE articles DROP COLUMN slim; ALTER TABLE article_companies DROP COLUMN about;"
+                     " ALTER TABLE leases DROP COLUMN since; DELETE FROM schema_migrations WHERE version > 1")
+    store = open_store(pg_new_database)
+    try:
+        assert store.schema_version() == 2
+        for flt in WINDOWS:
+            assert store.grid_counts(flt) == {k: v for k, v in grid_count(
+                [a for a in articles if in_window(a, flt)]).items() if v}
+        assert store.stats()["company"] == dict(Counter(c for a in articles for c in a.company_ids))
+        assert store.stats()["sources"] == {"added": 80} and store.count() == 80
+        start, end = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)
+        assert store.arrival_count("kt", start, end) == sum(
+            1 for a in articles if any(t.company == "kt" and t.about for t in a.companies))
+        slim = store.slim_articles(Subset(ArticleFilter()), 100)
+        assert len(slim) == 80 and all(a.paragraphs[0].text == "" for a in slim)
+    finally:
+        store.close()
