@@ -436,6 +436,7 @@ TOKENS = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
 TERMS = st.one_of(TOKENS, st.just(GAP))  # the analyser's GAP stands alone between words
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(st.lists(TERMS, min_size=1, max_size=8), min_size=1, max_size=4),
        picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 7), st.integers(1, 3), st.booleans()),
