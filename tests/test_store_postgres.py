@@ -229,3 +229,17 @@ def test_an_archive_of_the_first_schema_is_migrated_and_backfilled(pg_new_databa
         assert len(slim) == 80 and all(a.paragraphs[0].text == "" for a in slim)
     finally:
         store.close()
+
+
+def test_a_server_that_cannot_start_says_why(tmp_path):
+    """The session fixture turns this into a failed test with the message, never a skip."""
+    from tests.pg import PostgresUnavailable, TestServer
+    server = TestServer()
+    try:
+        (server.root / "data").mkdir()
+        (server.root / "data" / "PG_VERSION").write_text("not a cluster")  # initdb refuses a used folder
+        with pytest.raises(PostgresUnavailable, match="initdb failed"):
+            server.start()
+    finally:
+        server.stop()
+    assert not server.root.exists()
