@@ -141,6 +141,4 @@ DROP INDEX quotes_by_company;
 CREATE INDEX quotes_by_speaker ON quotes (speaker, article_key);
 CREATE INDEX quotes_by_company ON quotes (company_id, article_key);
 -- When the lease's present owner took it (kept across renewals), as SQLite's leases table keeps it.
-ALTER TABLE leases ADD COLUMN since TIMESTAMPTZ;
-UPDATE leases SET since = now();
-ALTER TABLE leases ALTER COLUMN since SET NOT NULL;
+ALTER TABLE leases ADD COLUMN since TIMESTAMPTZ NOT NULL DEFAULT now();
