@@ -243,3 +243,17 @@ def test_a_server_that_cannot_start_says_why(tmp_path):
     finally:
         server.stop()
     assert not server.root.exists()
+
+
+def test_connections_the_server_dropped_are_replaced(pg_url):
+    """A restart or an idle timeout ends the pool's connections: the next read gets a new one."""
+    import psycopg
+    store = open_store(pg_url)
+    try:
+        assert store.count() == 0
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid != pg_backend_pid()")
+        assert store.count() == 0 and store.get_state("x") is None
+    finally:
+        store.close()

@@ -82,8 +82,10 @@ class PostgresStore(PostgresAggregates, PostgresLedger):
             psycopg.connect(url, connect_timeout=int(connect_timeout)).close()
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from None
+        # check: a connection the server dropped (a restart, an idle timeout) is replaced, not handed out
         self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, kwargs={"autocommit": True},
-                                   configure=_configure, open=False, name="briefings-archive")
+                                   configure=_configure, check=ConnectionPool.check_connection, open=False,
+                                   name="briefings-archive")
         self.pool.open(wait=True, timeout=connect_timeout)
         try:
             self.migrate()
