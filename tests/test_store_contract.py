@@ -319,6 +319,14 @@ def test_a_very_long_article_is_stored_and_its_words_found(store):
     assert found(store, Phrase(("끝말", "반복"))) == []  # 마지막 follows it
 
 
+def test_an_article_of_a_quarter_million_different_words_is_stored(store):
+    """More than a PostgreSQL tsvector can hold (1 MB): stored, its first words found."""
+    words = [f"w{n:06d}x" for n in range(250_000)]
+    article = add(store, make(1, " ".join(words) + "\nshort"))[0]
+    assert store.get(article.id).id == article.id
+    assert found(store, Phrase(("w000001x", "w000002x"))) == [article.id]
+
+
 def test_control_characters_in_an_article_survive_the_round_trip(store):
     article = make(1, "제목 본문\n제목 본문", text="본문\x00에 NUL\x01")
     article.title = "제목\x00"

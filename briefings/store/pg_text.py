@@ -16,6 +16,7 @@ from briefings.store.base import Phrase, TextQuery
 MAX_POSITION = 16383  # PostgreSQL's last tsvector position: later words keep 16383 (findable, not as phrases)
 MAX_POSITIONS_PER_LEXEME = 256  # what a tsvector keeps per lexeme
 MAX_LEXEME_BYTES = 2000  # a tsvector lexeme must stay under 2 KB
+MAX_VECTOR_BYTES = 900_000  # and a whole tsvector under 1 MB
 
 
 # The combining marks FTS5 reads as diacritics (é written as e + U+0301): part of a token they continue.
@@ -59,14 +60,20 @@ def tsvector_literal(stream: str) -> str:
     The analyser's GAP still takes a position, so a phrase never spans it; a token with no token
     character takes none (as in FTS5)."""
     positions: dict[str, list[int]] = defaultdict(list)
-    position = 0
+    position = size = 0
     for token in stream.split():
         for piece in pieces(token):
             position += 1
-            if not _token_char_only_gap(piece):
-                kept = positions[piece]
-                if len(kept) < MAX_POSITIONS_PER_LEXEME:
-                    kept.append(min(position, MAX_POSITION))
+            if _token_char_only_gap(piece):
+                continue
+            if piece not in positions:
+                size += len(piece.encode()) + 8  # a lexeme's bytes and entry, as a tsvector stores it
+                if size > MAX_VECTOR_BYTES:
+                    continue  # a pathological text: its later new words are not indexed
+            kept = positions[piece]
+            if len(kept) < MAX_POSITIONS_PER_LEXEME:
+                kept.append(min(position, MAX_POSITION))
+                size += 2
     return " ".join(f"{_quote(lex)}:{','.join(map(str, dict.fromkeys(pos)))}" for lex, pos in positions.items())
 
 
