@@ -314,7 +314,7 @@ class PostgresStore(PostgresAggregates, PostgresLedger):
             clauses.append("q.speaker = %s")
             params.append(speaker)
         rows = self._rows(f"SELECT a.doc, q.speaker, q.role, q.company_id, q.text FROM quotes q JOIN articles a"
-                          f" ON a.key = q.article_key WHERE {' AND '.join(clauses)} ORDER BY a.key DESC, q.seq"
+                          f" ON a.key = q.article_key WHERE {' AND '.join(clauses)} ORDER BY q.article_key DESC, q.seq"
                           f" LIMIT %s", [*params, limit])
         return [(article, {"speaker": r[1], "role": r[2], "company": r[3], "text": r[4]})
                 for article, r in zip(self._articles(rows), rows, strict=True)]
