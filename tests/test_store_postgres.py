@@ -209,9 +209,9 @@ def test_an_archive_of_the_first_schema_is_migrated_and_backfilled(pg_new_databa
     store.close()
     with psycopg.connect(pg_new_database, autocommit=True) as conn:
         conn.execute("DROP TABLE article_grid, grid_days, tag_days, source_counts, archive_changes;"
-                     " DROP FUNCTION briefings_count_tag, briefings_count_source, briefings_grid_changed,"
-                     " briefings_company_changed, briefings_theme_changed, briefings_article_changed,"
-                     " briefings_source_changed CASCADE;"
+                     " DROP FUNCTION briefings_count_tag_days, briefings_count_tag, briefings_count_source,"
+                     " briefings_grid_changed, briefings_company_changed, briefings_theme_changed,"
+                     " briefings_article_changed, briefings_source_changed CASCADE;"
                      " ALTER TABLE articles DROP COLUMN slim; ALTER TABLE article_companies DROP COLUMN about;"
                      " ALTER TABLE leases DROP COLUMN since; DELETE FROM schema_migrations WHERE version > 1")
     store = open_store(pg_new_database)

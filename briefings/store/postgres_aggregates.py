@@ -8,11 +8,14 @@ judged by the kept counts — and checking the other conditions per key, so a re
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from briefings.models import Article
+from briefings.store.aggregates import PARSED
 from briefings.store.base import ArticleFilter, GridCounts, Subset
 from briefings.store.keys import SEQ_BITS, day_number, day_of, key_range
 
@@ -26,6 +29,8 @@ class PostgresAggregates:
     """Mixed into PostgresStore; uses its `_rows` and `_one`."""
 
     _totals: tuple[tuple[int, ...], dict[tuple[str, str], int]] | None = None
+    _parsed: tuple[tuple[int, ...], OrderedDict[int, Article]] | None = None
+    _cache_lock = threading.Lock()
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -37,7 +42,8 @@ class PostgresAggregates:
         return (self._one("SELECT n FROM archive_changes")[0],)
 
     def count(self) -> int:
-        return self._one("SELECT coalesce(sum(n), 0) FROM tag_days WHERE kind = 'all' AND tag = ''")[0]
+        row = self._one("SELECT n FROM tag_days WHERE kind = 'all' AND tag = '' AND day = -1")
+        return row[0] if row else 0
 
     # -- counts ---------------------------------------------------------------------------------
     def grid_counts(self, flt: ArticleFilter) -> GridCounts:
@@ -48,9 +54,9 @@ class PostgresAggregates:
         if flt.ingested_after is not None:  # a since-last window: the few articles that arrived in it
             self._add_arrived(out, low, high, flt.ingested_after, flt.ingested_until, 1)
             return out
-        for company, theme, n in self._rows(
-                "SELECT company_id, theme_id, sum(n) FROM grid_days WHERE day BETWEEN %s AND %s GROUP BY 1, 2",
-                (low >> SEQ_BITS, high >> SEQ_BITS)):
+        days = (-1, -1) if flt.since is None and flt.until is None else (low >> SEQ_BITS, high >> SEQ_BITS)
+        for company, theme, n in self._rows(  # day -1: the totals over all days
+                "SELECT company_id, theme_id, sum(n) FROM grid_days WHERE day BETWEEN %s AND %s GROUP BY 1, 2", days):
             out[(company, theme)] = n
         if flt.ingested_until is not None:  # as the archive stood then: take back what arrived later
             self._add_arrived(out, low, high, flt.ingested_until, None, -1)
@@ -69,7 +75,7 @@ class PostgresAggregates:
 
     def day_counts(self, kind: str, tag: str, since: date, until: date) -> dict[date, int]:
         rows = self._rows("SELECT day, n FROM tag_days WHERE kind = %s AND tag = %s AND day BETWEEN %s AND %s"
-                          " AND n > 0", (kind, tag, day_number(since), day_number(until)))
+                          " AND n > 0", (kind, tag, max(1, day_number(since)), day_number(until)))
         return {day: n for number, n in rows if (day := day_of(number))}
 
     def arrival_count(self, company: str, start: datetime, end: datetime) -> int:
@@ -80,12 +86,12 @@ class PostgresAggregates:
 
     def stats(self) -> dict[str, dict[str, int]]:
         def counts(kind: str) -> dict[str, int]:
-            rows = self._rows("SELECT tag, sum(n) FROM tag_days WHERE kind = %s GROUP BY 1 HAVING sum(n) > 0"
-                              " ORDER BY 2 DESC, 1", (kind,))
+            rows = self._rows("SELECT tag, n FROM tag_days WHERE kind = %s AND day = -1 AND n > 0 ORDER BY 2 DESC, 1",
+                              (kind,))
             return {str(k): v for k, v in rows}
 
         years: dict[str, int] = {}
-        for number, n in self._rows("SELECT day, n FROM tag_days WHERE kind = 'all' AND n > 0"):
+        for number, n in self._rows("SELECT day, n FROM tag_days WHERE kind = 'all' AND day >= 0 AND n > 0"):
             day = day_of(number)
             year = f"{day.year:04d}" if day else "unknown"
             years[year] = years.get(year, 0) + n
@@ -99,8 +105,7 @@ class PostgresAggregates:
         """Articles per company and theme over the whole archive: which tag to walk (cached per version)."""
         version = self.data_version()
         if self._totals is None or self._totals[0] != version:
-            rows = self._rows("SELECT kind, tag, sum(n) FROM tag_days WHERE kind IN ('company', 'theme')"
-                              " GROUP BY 1, 2")
+            rows = self._rows("SELECT kind, tag, n FROM tag_days WHERE kind IN ('company', 'theme') AND day = -1")
             self._totals = (version, {(kind, tag): n for kind, tag, n in rows})
         return self._totals[1]
 
@@ -110,9 +115,34 @@ class PostgresAggregates:
         keys = self._subset_keys(subset, limit)
         if not keys:
             return []
-        column = "doc" if full else "coalesce(slim, doc)"
-        rows = dict(self._rows(f"SELECT key, {column} FROM articles WHERE key = ANY(%s)", (keys,)))
-        return [Article.from_dict(json.loads(rows[k])) for k in keys if k in rows]
+        if full:
+            parsed = self._parse(keys, "doc")
+            return [parsed[k] for k in keys if k in parsed]
+        # Parsed slim articles are kept while the archive is unchanged (a key names one article until a
+        # change, which moves the version); callers only read them. As on SQLite (aggregates.PARSED).
+        version = self.data_version()
+        with self._cache_lock:  # the store may serve several threads
+            if self._parsed is None or self._parsed[0] != version:
+                self._parsed = (version, OrderedDict())
+            kept = self._parsed[1]
+            missing = [k for k in keys if k not in kept]
+        parsed = self._parse(missing, "coalesce(slim, doc)")
+        with self._cache_lock:
+            kept.update(parsed)
+            found = []
+            for key in keys:
+                if key in kept:  # (a key gone since the walk, removed by another process, is left out)
+                    kept.move_to_end(key)
+                    found.append(kept[key])
+            while len(kept) > PARSED:
+                kept.popitem(last=False)
+        return found
+
+    def _parse(self, keys: list[int], column: str) -> dict[int, Article]:
+        if not keys:
+            return {}
+        rows = self._rows(f"SELECT key, {column} FROM articles WHERE key = ANY(%s)", (keys,))
+        return {key: Article.from_dict(json.loads(doc)) for key, doc in rows}
 
     def _subset_keys(self, subset: Subset, limit: int) -> list[int]:
         flt = subset.window

@@ -1,7 +1,8 @@
 -- Counts kept at ingest (the grid, trends, alert baselines and stats never read articles) and a slim
 -- copy of each document (composing a digest never parses whole texts), as SQLite's migration 0008.
 -- Counts are kept by triggers on the tag tables, so every insert and every delete (a superseded
--- article's cascade included) moves them. Days are key >> 20 (0 for undated articles).
+-- article's cascade included) moves them. Days are key >> 20 (0 for undated articles); day -1 holds
+-- the total over all days, so "all dates" and stats read a handful of rows, not one per day.
 ALTER TABLE articles ADD COLUMN slim TEXT;  -- briefings.store.slim; NULL for older rows, filled at open
 CREATE INDEX articles_unslim ON articles (key) WHERE slim IS NULL;
 -- Whether the article is about the company (CompanyTag.about): coverage alerts count only those.
@@ -40,7 +41,9 @@ CREATE TABLE grid_days (
     PRIMARY KEY (day, company_id, theme_id)
 );
 INSERT INTO grid_days SELECT article_key >> 20, company_id, theme_id, sum(n) FROM article_grid GROUP BY 1, 2, 3;
--- Articles per day by kind: 'all' (tag ''), 'company', 'theme', 'outlet' ('unknown' when none).
+INSERT INTO grid_days SELECT -1, company_id, theme_id, sum(n) FROM article_grid GROUP BY 2, 3;
+-- Articles per day and in all (day -1) by kind: 'all' (tag ''), 'company', 'theme'; per 'outlet'
+-- ('unknown' when none) only in all: only stats reads those.
 CREATE TABLE tag_days (
     kind TEXT NOT NULL,
     tag  TEXT COLLATE "C" NOT NULL,
@@ -49,9 +52,10 @@ CREATE TABLE tag_days (
     PRIMARY KEY (kind, tag, day)
 );
 INSERT INTO tag_days SELECT 'all', '', key >> 20, count(*) FROM articles GROUP BY 3;
-INSERT INTO tag_days SELECT 'outlet', coalesce(outlet, 'unknown'), key >> 20, count(*) FROM articles GROUP BY 2, 3;
+INSERT INTO tag_days SELECT 'outlet', coalesce(outlet, 'unknown'), -1, count(*) FROM articles GROUP BY 2;
 INSERT INTO tag_days SELECT 'company', company_id, article_key >> 20, count(*) FROM article_companies GROUP BY 2, 3;
 INSERT INTO tag_days SELECT 'theme', theme_id, article_key >> 20, count(*) FROM article_themes GROUP BY 2, 3;
+INSERT INTO tag_days SELECT kind, tag, -1, sum(n) FROM tag_days WHERE kind IN ('all', 'company', 'theme') GROUP BY 1, 2;
 CREATE TABLE source_counts (
     status TEXT COLLATE "C" PRIMARY KEY,
     n      INTEGER NOT NULL
@@ -69,46 +73,52 @@ LANGUAGE sql AS $$
     INSERT INTO tag_days VALUES (kind_, tag_, day_, delta)
     ON CONFLICT (kind, tag, day) DO UPDATE SET n = tag_days.n + excluded.n
 $$;
+CREATE FUNCTION briefings_count_tag_days(kind_ TEXT, tag_ TEXT, day_ BIGINT, delta INTEGER) RETURNS void
+LANGUAGE sql AS $$  -- the day's count and the total (day -1)
+    SELECT briefings_count_tag(kind_, tag_, day_, delta);
+    SELECT briefings_count_tag(kind_, tag_, -1, delta);
+$$;
 CREATE FUNCTION briefings_count_source(status_ TEXT, delta INTEGER) RETURNS void LANGUAGE sql AS $$
     INSERT INTO source_counts VALUES (status_, delta) ON CONFLICT (status) DO UPDATE SET n = source_counts.n + excluded.n
 $$;
 CREATE FUNCTION briefings_grid_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO grid_days VALUES (NEW.article_key >> 20, NEW.company_id, NEW.theme_id, NEW.n)
+        INSERT INTO grid_days VALUES (NEW.article_key >> 20, NEW.company_id, NEW.theme_id, NEW.n),
+                                     (-1, NEW.company_id, NEW.theme_id, NEW.n)
         ON CONFLICT (day, company_id, theme_id) DO UPDATE SET n = grid_days.n + excluded.n;
     ELSE
         UPDATE grid_days SET n = n - OLD.n
-        WHERE day = OLD.article_key >> 20 AND company_id = OLD.company_id AND theme_id = OLD.theme_id;
+        WHERE day IN (OLD.article_key >> 20, -1) AND company_id = OLD.company_id AND theme_id = OLD.theme_id;
     END IF;
     RETURN NULL;
 END $$;
 CREATE FUNCTION briefings_company_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM briefings_count_tag('company', NEW.company_id, NEW.article_key >> 20, 1);
+        PERFORM briefings_count_tag_days('company', NEW.company_id, NEW.article_key >> 20, 1);
     ELSE
-        PERFORM briefings_count_tag('company', OLD.company_id, OLD.article_key >> 20, -1);
+        PERFORM briefings_count_tag_days('company', OLD.company_id, OLD.article_key >> 20, -1);
     END IF;
     RETURN NULL;
 END $$;
 CREATE FUNCTION briefings_theme_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM briefings_count_tag('theme', NEW.theme_id, NEW.article_key >> 20, 1);
+        PERFORM briefings_count_tag_days('theme', NEW.theme_id, NEW.article_key >> 20, 1);
     ELSE
-        PERFORM briefings_count_tag('theme', OLD.theme_id, OLD.article_key >> 20, -1);
+        PERFORM briefings_count_tag_days('theme', OLD.theme_id, OLD.article_key >> 20, -1);
     END IF;
     RETURN NULL;
 END $$;
 CREATE FUNCTION briefings_article_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM briefings_count_tag('all', '', NEW.key >> 20, 1);
-        PERFORM briefings_count_tag('outlet', coalesce(NEW.outlet, 'unknown'), NEW.key >> 20, 1);
+        PERFORM briefings_count_tag_days('all', '', NEW.key >> 20, 1);
+        PERFORM briefings_count_tag('outlet', coalesce(NEW.outlet, 'unknown'), -1, 1);
     ELSE
-        PERFORM briefings_count_tag('all', '', OLD.key >> 20, -1);
-        PERFORM briefings_count_tag('outlet', coalesce(OLD.outlet, 'unknown'), OLD.key >> 20, -1);
+        PERFORM briefings_count_tag_days('all', '', OLD.key >> 20, -1);
+        PERFORM briefings_count_tag('outlet', coalesce(OLD.outlet, 'unknown'), -1, -1);
     END IF;
     UPDATE archive_changes SET n = n + 1;
     RETURN NULL;
