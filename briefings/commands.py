@@ -310,6 +310,8 @@ class Commands:
                     f" · 다음 / next: {r['next_poll']}")
             if r.get("failures"):
                 line += f" · 실패 {r['failures']}회 연속 / failing ×{r['failures']}: {str(r.get('last_error'))[:120]}"
+            if r.get("skipped"):
+                line += f" · 건너뜀 / skipped: {str(r['skipped'])[:120]}"
             lines.append(line)
         return _note("뉴스 소스 / sources", lines or ["sources.yaml 에 소스가 없습니다 / no sources configured"],
                      self.lang)
