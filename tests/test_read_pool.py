@@ -153,6 +153,31 @@ async def test_reads_run_side_by_side_and_writes_one_at_a_time(pool):
     assert await pool.read(lambda a: (a.store.get_state("k-a"), a.store.get_state("k-b"))) == ("a", "b")
 
 
+async def test_reads_go_to_the_first_idle_reader_and_wait_their_turn_when_all_are_busy(pool):
+    def name(_archive) -> str:
+        return threading.current_thread().name
+
+    # One at a time, every read is the first reader's: its caches stay warm.
+    assert [await pool.read(name) for _ in range(4)] == ["archive-read-0"] * 4
+    held, release = [threading.Event(), threading.Event()], threading.Event()
+
+    def hold(n: int):
+        def run(_archive) -> str:
+            held[n].set()
+            assert release.wait(WAIT)
+            return threading.current_thread().name
+        return run
+
+    first = asyncio.ensure_future(pool.read(hold(0)))
+    assert await asyncio.to_thread(held[0].wait, WAIT)
+    second = asyncio.ensure_future(pool.read(hold(1)))  # the first is busy: the second reader takes it
+    assert await asyncio.to_thread(held[1].wait, WAIT)
+    third = asyncio.ensure_future(pool.read(lambda _a: release.is_set()))  # both busy: it waits its turn
+    release.set()
+    assert await asyncio.wait_for(asyncio.gather(first, second, third), WAIT) == [
+        "archive-read-0", "archive-read-1", True]
+
+
 async def test_a_read_sees_an_ingest_the_writer_just_committed(pool, tmp_path):
     path = distinct_articles(tmp_path, 3)
     report = await pool.write(lambda a: a.ingest([path]))
