@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -126,3 +127,31 @@ def distinct_articles(folder: Path, count: int, noise: list[str] | None = None, 
     path = folder / name
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL for the session (tests/pg.py); a failure to start fails the tests that need it."""
+    from tests.pg import PostgresUnavailable, TestServer
+    server = TestServer()
+    try:
+        server.start()
+    except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
+        server.stop()
+        pytest.fail(f"could not start the test PostgreSQL server: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """An empty, migrated archive database on the test server."""
+    return pg_server.clean_archive()
+
+
+@pytest.fixture
+def pg_new_database(pg_server) -> str:
+    """A brand-new database (no schema yet), dropped after the test."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

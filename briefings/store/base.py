@@ -1,4 +1,4 @@
-"""The storage interface every archive backend implements (SQLite now, PostgreSQL next)."""
+"""The storage interface every archive backend implements: SQLite (sqlite.py) and PostgreSQL (postgres.py)."""
 
 from __future__ import annotations
 
@@ -120,6 +120,7 @@ class ArchiveStore(Protocol):
     def unfinished_deliveries(self, channel: str, since: datetime) -> list[datetime]: ...
     def delivery_status(self, channel: str) -> dict[str, str | int | None] | None: ...
     def last_delivered(self, channel: str) -> datetime | None: ...
+    def last_slot(self, channel: str) -> datetime | None: ...  # the newest slot seen, posted or not
     # A named lease (e.g. "scheduler"): exactly one live process holds it. hold_lease takes a free or
     # lapsed lease, or renews one this owner holds, until `until`; False while another owner holds it
     # (unless `owner_gone` says the holder's process is dead: then it is taken at once, as a claim is).

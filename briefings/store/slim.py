@@ -2,8 +2,8 @@
 
 Clustering, ranking and a story line need the title, dates, outlet, tags, summaries, the title/lead
 terms and the MinHash fingerprint; not the paragraphs' text, evidence spans, people, quotes or the
-cleaner's removed lines. Paragraphs stay as placeholders (index, kind, one empty string per sentence)
-so a report's length still counts. An article the analyser did not fully score (an older archive:
+cleaner's removed lines. The body stays as one placeholder paragraph with one empty string per
+sentence, so a report's length still counts. An article the analyser did not fully score (an older archive:
 no fingerprint or story terms, or a company tag without salience) keeps its paragraphs and evidence,
 because ranking and clustering then estimate from the text. Every backend stores this at ingest.
 """
@@ -24,9 +24,10 @@ def _scored(article: Article) -> bool:
 def _company(tag: CompanyTag, full: bool) -> dict[str, Any]:
     if full:
         return asdict(tag)
-    # clustering reads the evidence texts (the names an article was tagged by), ranking the verdict
-    evidence = [{"term": e.term, "text": e.text, "paragraph": e.paragraph, "start": 0, "end": 0,
-                 "weight": e.weight} for e in tag.evidence]
+    # Clustering reads the evidence texts (the names an article was tagged by, as one string it
+    # looks words up in), ranking the verdict: each distinct text once, without its place.
+    texts = dict.fromkeys(e.text for e in tag.evidence)
+    evidence = [{"term": "", "text": text, "paragraph": 0, "start": 0, "end": 0, "weight": 1.0} for text in texts]
     return {"company": tag.company, "mentions": tag.mentions, "paragraphs": tag.paragraphs,
             "inherited_paragraphs": tag.inherited_paragraphs, "evidence": evidence, "salience": tag.salience,
             "about": tag.about, "sentences": tag.sentences}
@@ -38,8 +39,9 @@ def slim_doc(article: Article) -> dict[str, Any]:
     if full:
         paragraphs = [asdict(p) for p in article.paragraphs]
     else:
-        paragraphs = [{"index": p.index, "kind": p.kind, "text": "", "sentences": [""] * len(p.sentences)}
-                      for p in article.paragraphs if p.kind == "body"]
+        # one placeholder body paragraph holding as many (empty) sentences as the body has
+        sentences = sum(len(p.sentences) for p in article.paragraphs if p.kind == "body")
+        paragraphs = [{"index": 0, "kind": "body", "text": "", "sentences": [""] * sentences}] if sentences else []
     published = article.published
     return {
         "id": article.id, "content_hash": article.content_hash, "title": article.title,
