@@ -206,8 +206,9 @@ def parts_of(keys: list[str], slot: datetime) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_two_bot_processes_post_each_part_once_and_the_standby_takes_over_from_a_killed_leader(
-        seeded_db, tmp_path):
+        backend, request, seeded_db, tmp_path):
     import signal
 
     from tests.fakes.slack import FakeSlack
@@ -224,8 +225,11 @@ channels:
     thread: true
     digest: {group: company, window: all, max_stories: 3}
 """, encoding="utf-8")
-    db = tmp_path / "shared.sqlite3"
-    shutil.copy(seeded_db, db)
+    if backend == "sqlite":
+        db = tmp_path / "shared.sqlite3"
+        shutil.copy(seeded_db, db)
+    else:  # an empty archive on the test server: both processes ingest the seeds at start, at once
+        db = request.getfixturevalue("pg_url")
     due = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     # Both processes run on one clock moved to 40 s after a slot: that slot is due as they start, the
     # next comes 20 s later (`briefings run` reads the shift for tests only).
@@ -239,7 +243,8 @@ channels:
         leaders = [b for b in bots if b.said("leading scheduler:slack")]
         assert len(leaders) == 1, ["".join(b.log) for b in bots]
         leader, standby = leaders[0], next(b for b in bots if b is not leaders[0])
-        await poll(lambda: len(parts_of(posted_keys(fake), due)) == 4, WAIT, lambda: posted_keys(fake))
+        await poll(lambda: len(parts_of(posted_keys(fake), due)) == 4, WAIT,
+                   lambda: f"{posted_keys(fake)}\n{''.join(leader.log[-40:])}")
         leader.process.send_signal(signal.SIGKILL)
         assert await leader.process.wait() == -signal.SIGKILL
         killed_at = datetime.now(UTC) + timedelta(seconds=shift)  # on the processes' clock

@@ -103,16 +103,24 @@ class PostgresLedger:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- leases -------------------------------------------------------------------------------
-    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
+    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime,
+                   owner_gone: Callable[[str], bool] | None = None) -> bool:
         """Take the lease if it is free or lapsed, or renew it if `owner` holds it; False while another
-        owner holds it. One statement, so two processes never both take it."""
+        owner holds it, unless `owner_gone` says the holder's process is dead. One statement, so two
+        processes never both take it; the dead-holder case re-reads the holder under a row lock."""
         with self.transaction() as conn:
             row = conn.execute(
                 "INSERT INTO leases (name, owner, held_until) VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE"
                 " SET owner = excluded.owner, held_until = excluded.held_until"
                 " WHERE leases.owner = excluded.owner OR leases.held_until <= %s RETURNING owner",
                 (name, owner, until, now)).fetchone()
-        return row is not None
+            if row is not None or owner_gone is None:
+                return row is not None
+            holder = conn.execute("SELECT owner FROM leases WHERE name = %s FOR UPDATE", (name,)).fetchone()
+            if holder is None or not owner_gone(holder[0]):
+                return False
+            conn.execute("UPDATE leases SET owner = %s, held_until = %s WHERE name = %s", (owner, until, name))
+        return True
 
     def release_lease(self, name: str, owner: str) -> None:
         with self.transaction() as conn:
