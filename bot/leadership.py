@@ -105,9 +105,14 @@ class Leadership:
     async def release(self) -> None:
         """A clean stop gives the leases up, so a standby takes over at its next try."""
         held, self.held = sorted(self.held), set()
-        if held:
+        if not held:
+            return
+        try:
             await self.worker.call(lambda a: [a.store.release_lease(n, self.owner) for n in held])
-            log.info("released %s", ", ".join(held))
+        except Exception as exc:  # they lapse instead: a standby takes over within a lease
+            log.warning("could not release %s: %r", ", ".join(held), exc)
+            return
+        log.info("released %s", ", ".join(held))
 
     def gate(self, name: str, job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         """`job`, fired only while this process holds `name`."""
