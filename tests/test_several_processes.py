@@ -267,6 +267,8 @@ channels:
         assert parts_of(keys, slot) == [f"kr-daily@{slot.isoformat()}#{n}" for n in range(4)]
     for change in ("standby for scheduler:slack", "leading scheduler:slack"):  # each change is logged once
         assert sum(change in line for line in standby.log) == 1, "".join(standby.log)
+    took_over = next(n for n, line in enumerate(standby.log) if "leading scheduler:slack" in line)
+    assert not any("digest kr-daily" in line for line in standby.log[:took_over])  # no catch-up while standing by
 
 
 async def test_a_slack_process_and_a_discord_process_each_post_their_own_platforms_digests(
