@@ -31,7 +31,7 @@ from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.feeds.fetch import HttpClient
-from briefings.settings import config_dir
+from briefings.settings import config_dir, load_settings
 
 log = logging.getLogger("briefings.bot")
 SHUTDOWN_GRACE_SECONDS = 10  # how long a stopping bot lets a digest being posted finish
@@ -78,7 +78,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             stderr.write(f"{problem}\n")
         stderr.write(f"not starting: {len(problems)} problem(s) in {folder}\n")
         return 2
-    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+    # Chat commands run on `readers` connections side by side; writes go through this one writer.
+    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()),
+                           readers=load_settings(folder).chat.readers)
     poll_worker: ArchiveWorker | None = None
     try:
         seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))

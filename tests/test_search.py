@@ -227,7 +227,7 @@ def test_an_archive_in_the_old_term_format_is_reindexed_on_open(tmp_path):
     for trigger in ("article_added", "article_removed", "source_added", "source_changed", "source_removed",
                     "company_added", "company_removed", "theme_added", "theme_removed"):  # and 0008's
         conn.execute(f"DROP TRIGGER {trigger}")
-    for table in ("article_grid", "grid_days", "tag_days", "source_counts", "archive_changes"):
+    for table in ("article_grid", "grid_days", "tag_days", "source_counts", "archive_changes", "leases"):
         conn.execute(f"DROP TABLE {table}")
     conn.executescript("DROP INDEX articles_unslim; ALTER TABLE articles DROP COLUMN slim;"
                        " ALTER TABLE article_companies DROP COLUMN about;")

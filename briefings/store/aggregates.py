@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from datetime import UTC, date, datetime
 
 from briefings.models import Article
@@ -20,16 +21,20 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+PARSED = 5000  # slim articles kept parsed per store (a few MB): chat digests read the same newest ones
+
+
 class SqliteAggregates:
     conn: sqlite3.Connection
     _totals: tuple[tuple[int, ...], dict[tuple[str, str], int]] | None = None
+    _parsed: tuple[tuple[int, ...], OrderedDict[int, Article]] | None = None
 
     def data_version(self) -> tuple[int, ...]:
         return (self.conn.execute("SELECT n FROM archive_changes").fetchone()[0],)
 
     def count(self) -> int:
-        row = self.conn.execute("SELECT sum(n) FROM tag_days WHERE kind = 'all' AND tag = ''").fetchone()
-        return row[0] or 0
+        row = self.conn.execute("SELECT n FROM tag_days WHERE kind = 'all' AND tag = '' AND day = -1").fetchone()
+        return row[0] if row else 0
 
     # -- counts ---------------------------------------------------------------------------------
     def grid_counts(self, flt: ArticleFilter) -> GridCounts:
@@ -40,9 +45,9 @@ class SqliteAggregates:
         if flt.ingested_after is not None:  # a since-last window: the few articles that arrived in it
             self._add_arrived(out, low, high, flt.ingested_after, flt.ingested_until, 1)
             return out
-        for company, theme, n in self.conn.execute(
-                "SELECT company_id, theme_id, sum(n) FROM grid_days WHERE day BETWEEN ? AND ? GROUP BY 1, 2",
-                (low >> SEQ_BITS, high >> SEQ_BITS)):
+        days = (-1, -1) if flt.since is None and flt.until is None else (low >> SEQ_BITS, high >> SEQ_BITS)
+        for company, theme, n in self.conn.execute(  # day -1: the totals over all days
+                "SELECT company_id, theme_id, sum(n) FROM grid_days WHERE day BETWEEN ? AND ? GROUP BY 1, 2", days):
             out[(company, theme)] = n
         if flt.ingested_until is not None:  # as the archive stood then: take back what arrived later
             self._add_arrived(out, low, high, flt.ingested_until, None, -1)
@@ -50,8 +55,9 @@ class SqliteAggregates:
 
     def _add_arrived(self, out: GridCounts, low: int, high: int, after: datetime, until: datetime | None,
                      sign: int) -> None:
-        sql = ("SELECT g.company_id, g.theme_id, sum(g.n) FROM articles a CROSS JOIN article_grid g"
-               " ON g.article_key = a.key WHERE a.ingested_utc > ? AND a.key BETWEEN ? AND ?")
+        # INDEXED BY: the planner would walk the key range (the whole archive) instead of the arrivals
+        sql = ("SELECT g.company_id, g.theme_id, sum(g.n) FROM articles a INDEXED BY articles_ingested_utc"
+               " CROSS JOIN article_grid g ON g.article_key = a.key WHERE a.ingested_utc > ? AND a.key BETWEEN ? AND ?")
         params: list[object] = [_utc(after), low, high]
         if until is not None:
             sql += " AND a.ingested_utc <= ?"
@@ -61,7 +67,7 @@ class SqliteAggregates:
 
     def day_counts(self, kind: str, tag: str, since: date, until: date) -> dict[date, int]:
         rows = self.conn.execute("SELECT day, n FROM tag_days WHERE kind = ? AND tag = ? AND day BETWEEN ? AND ?"
-                                 " AND n > 0", (kind, tag, day_number(since), day_number(until)))
+                                 " AND n > 0", (kind, tag, max(1, day_number(since)), day_number(until)))
         return {day: n for number, n in rows if (day := day_of(number))}
 
     def arrival_count(self, company: str, start: datetime, end: datetime) -> int:
@@ -72,12 +78,12 @@ class SqliteAggregates:
 
     def stats(self) -> dict[str, dict[str, int]]:
         def counts(kind: str) -> dict[str, int]:
-            rows = self.conn.execute("SELECT tag, sum(n) FROM tag_days WHERE kind = ? GROUP BY 1 HAVING sum(n) > 0"
+            rows = self.conn.execute("SELECT tag, n FROM tag_days WHERE kind = ? AND day = -1 AND n > 0"
                                      " ORDER BY 2 DESC, 1", (kind,))
             return {str(k): v for k, v in rows}
 
         years: dict[str, int] = {}
-        for number, n in self.conn.execute("SELECT day, n FROM tag_days WHERE kind = 'all' AND n > 0"):
+        for number, n in self.conn.execute("SELECT day, n FROM tag_days WHERE kind = 'all' AND day >= 0 AND n > 0"):
             day = day_of(number)
             year = f"{day.year:04d}" if day else "unknown"
             years[year] = years.get(year, 0) + n
@@ -91,8 +97,8 @@ class SqliteAggregates:
         """Articles per company and theme over the whole archive: which tag to walk (cached per version)."""
         version = self.data_version()
         if self._totals is None or self._totals[0] != version:
-            rows = self.conn.execute("SELECT kind, tag, sum(n) FROM tag_days WHERE kind IN ('company', 'theme')"
-                                     " GROUP BY 1, 2")
+            rows = self.conn.execute("SELECT kind, tag, n FROM tag_days WHERE kind IN ('company', 'theme')"
+                                     " AND day = -1")
             self._totals = (version, {(kind, tag): n for kind, tag, n in rows})
         return self._totals[1]
 
@@ -102,10 +108,31 @@ class SqliteAggregates:
         keys = self._subset_keys(subset, limit)
         if not keys:
             return []
-        column = "doc" if full else "coalesce(slim, doc)"
+        if full:
+            parsed = self._parse(keys, "doc")
+            return [parsed[k] for k in keys if k in parsed]
+        # Parsed slim articles are kept while the archive is unchanged (a key names one article until
+        # a change, which moves the version); callers only read them.
+        version = self.data_version()
+        if self._parsed is None or self._parsed[0] != version:
+            self._parsed = (version, OrderedDict())
+        kept = self._parsed[1]
+        kept.update(self._parse([k for k in keys if k not in kept], "coalesce(slim, doc)"))
+        found = []
+        for key in keys:
+            if key in kept:  # (a key gone since the walk, removed by another process, is left out)
+                kept.move_to_end(key)
+                found.append(kept[key])
+        while len(kept) > PARSED:
+            kept.popitem(last=False)
+        return found
+
+    def _parse(self, keys: list[int], column: str) -> dict[int, Article]:
+        if not keys:
+            return {}
         marks = ",".join("?" * len(keys))
-        rows = dict(self.conn.execute(f"SELECT key, {column} FROM articles WHERE key IN ({marks})", keys).fetchall())
-        return [Article.from_dict(json.loads(rows[k])) for k in keys if k in rows]
+        rows = self.conn.execute(f"SELECT key, {column} FROM articles WHERE key IN ({marks})", keys)
+        return {key: Article.from_dict(json.loads(doc)) for key, doc in rows}
 
     def _subset_keys(self, subset: Subset, limit: int) -> list[int]:
         flt = subset.window
@@ -131,7 +158,9 @@ class SqliteAggregates:
     def _walk(self, subset: Subset, kind: str | None, tag: str, low: int, high: int, limit: int) -> list[int]:
         flt = subset.window
         if kind is None:
-            k, sql, params = "a.key", "SELECT a.key FROM articles a WHERE a.key BETWEEN ? AND ?", [low, high]
+            # Arrival-bounded (since-last): walk the arrivals, not every key back to a late one's old date.
+            hint = " INDEXED BY articles_ingested_utc" if flt.ingested_after is not None else ""
+            k, sql, params = "a.key", f"SELECT a.key FROM articles a{hint} WHERE a.key BETWEEN ? AND ?", [low, high]
         else:
             table, column = ("article_companies", "company_id") if kind == "company" else ("article_themes",
                                                                                             "theme_id")
