@@ -228,8 +228,12 @@ channels:
     if backend == "sqlite":
         db = tmp_path / "shared.sqlite3"
         shutil.copy(seeded_db, db)
-    else:  # an empty archive on the test server: both processes ingest the seeds at start, at once
+    else:  # the seeds archived before the slot, as in the SQLite copy, on the test server
+        from tests.conftest import SEEDS
         db = request.getfixturevalue("pg_url")
+        archive = open_archive(db)
+        assert archive.ingest([SEEDS]).counts["added"] == 5
+        archive.close()
     due = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     # Both processes run on one clock moved to 40 s after a slot: that slot is due as they start, the
     # next comes 20 s later (`briefings run` reads the shift for tests only).
