@@ -126,11 +126,12 @@ async def test_commands_meet_the_chat_deadline_during_a_200_article_burst(seeded
 
 
 @pytest.mark.slow
-def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_ingests_of_the_same_files_at_once_store_each_article_once(backend, request, tmp_path):
     """Both processes analyse the same articles in the same order, so they reach "store it" together:
     the one that loses the race finds the other's article (a duplicate), never an IntegrityError."""
     from tests.conftest import SEEDS, distinct_articles
-    db = tmp_path / "race.sqlite3"
+    db = tmp_path / "race.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_url")
     open_archive(db).close()  # the schema exists: the race is on the articles, not the migrations
     batch = distinct_articles(tmp_path, 60)
     command = [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "ingest", "--json",
