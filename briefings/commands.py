@@ -167,7 +167,8 @@ class Commands:
                           + ("브리핑" if self.lang == "ko" else "briefing"))
         digest = self._compose(spec)
         quotes = self.ctx.archive.store.quotes(company, None, 3)
-        digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes]
+        # the quotes, then what the digest itself says (e.g. that stories come from the newest articles)
+        digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes] + digest.notes
         return Reply(digest)
 
     def cmd_news(self, positional: list[str], named: dict[str, str]) -> Reply:
