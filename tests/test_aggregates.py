@@ -290,7 +290,8 @@ def test_a_brief_past_its_pool_says_so_beside_its_quotes(tmp_path, monkeypatch):
     rng = random.Random(8)
     articles = [make(n, rng, day=date(2026, 11, 1) + timedelta(days=n % 20)) for n in range(80)]
     archive.store.add_articles([(a, a.source, a.content_hash) for a in articles])
-    monkeypatch.setattr(chat, "CHAT_POOL", 5)
+    monkeypatch.setattr(chat, "CHAT_POOL", 5)  # one section: the whole budget
+    monkeypatch.setattr(compose, "MIN_POOL", 1)
     notes = chat.Commands(chat.CommandContext(archive)).run_text("brief KT").digest.notes
     assert any("홍길동" in n for n in notes) and any("only the newest 5 articles" in n for n in notes)
     monkeypatch.setattr(chat, "CHAT_POOL", 500)

@@ -18,6 +18,7 @@ from briefings.summarize import repeats
 from briefings.summary.score import centrality as rank_sentences
 
 MAX_ARTICLES = 5000  # a section's stories are chosen from at most its newest this many articles (a pool)
+MIN_POOL = 40  # the smallest pool a section gets from a shared budget
 STORY_SENTENCES = 2  # a story is its line and at most two sentences
 GROUP_SUMMARY_SENTENCES = 2
 SUMMARY_CANDIDATES = 40  # sentences a section summary is chosen from, at most, of each kind
@@ -152,10 +153,14 @@ class Composer:
     grid's counts from the store's kept counts (complete for any window). A section holding more
     articles than the pool says so in a note; a keyword spec reads whole documents (it needs the text)."""
 
-    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy, pool: int | None = None):
+    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy, pool: int | None = None,
+                 budget: int | None = None):
         self.store = store
         self.taxonomy = taxonomy
-        self.pool = MAX_ARTICLES if pool is None else pool
+        self.pool = budget if budget is not None else MAX_ARTICLES if pool is None else pool
+        # A budget (a chat reply's) is shared by the sections: each gets budget / sections, at least
+        # MIN_POOL, so a reply's work is bounded whatever its grouping.
+        self.budget = budget
         self.capped = False  # a section held more than the pool: the digest must say so
 
     def _read(self, subset: Subset, spec: DigestSpec, limit: int, probe: bool = False) -> list[Article]:
@@ -200,6 +205,8 @@ class Composer:
                 keys.append(("other", labels["other"], narrowed(no_theme=True), None))
         else:
             keys = [(c, self.taxonomy.company_name(c, lang), narrowed(companies=(c,)), c) for c in company_ids]
+        if self.budget is not None:
+            self.pool = max(MIN_POOL, self.budget // len(keys))
         sections = [section_for(key, label, self._read(subset, spec, self.pool), company, spec, self.taxonomy)
                     for key, label, subset, company in keys]
         # A section holding only passing mentions of its company follows those with stories about theirs.
