@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -31,7 +31,7 @@ from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.feeds.fetch import HttpClient
-from briefings.settings import config_dir
+from briefings.settings import config_dir, load_settings
 
 log = logging.getLogger("briefings.bot")
 SHUTDOWN_GRACE_SECONDS = 10  # how long a stopping bot lets a digest being posted finish
@@ -78,7 +78,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             stderr.write(f"{problem}\n")
         stderr.write(f"not starting: {len(problems)} problem(s) in {folder}\n")
         return 2
-    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+    # Chat commands run on `readers` connections side by side; writes go through this one writer.
+    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()),
+                           readers=load_settings(folder).chat.readers)
     poll_worker: ArchiveWorker | None = None
     try:
         seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
@@ -128,7 +130,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             """An admin's `post NAME`: the digest as of this minute, through the same ledger (so a second
             request within the minute posts nothing) and the same retries as a scheduled one."""
             channel = config.by_name()[name]
-            slot = clock().astimezone(UTC).replace(second=0, microsecond=0)
+            # The slot is the end of this minute: a digest is composed as the archive stood at its slot,
+            # so the minute's start would leave out what arrived in the last seconds (a story just polled).
+            slot = clock().astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
             if channel.platform in posters:
                 return await deliverer.deliver(channel, slot)
             return await preview.deliver(channel, slot, poster_platform="console")

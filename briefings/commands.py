@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import shlex
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +95,9 @@ class Commands:
     def __init__(self, ctx: CommandContext):
         self.ctx = ctx
         self.digests: OrderedDict[tuple, Digest] = OrderedDict()  # chat digests kept (see _compose)
+        # The bot's archive readers answer side by side from one Commands (bot/answering.py): the kept
+        # digests are shared by those threads, so each look-up and update of them holds this lock.
+        self.digests_lock = threading.Lock()
         self.cache_hits = 0  # consecutive answers from the kept digests (read by benchmarks)
 
     @property
@@ -141,16 +145,18 @@ class Commands:
         spec = archive.check_spec(spec)
         now = archive.clock()
         key = (spec.model_dump_json(), now.date().isoformat(), str(now.tzinfo), archive.store.data_version())
-        kept = self.digests.get(key)
-        if kept is None:
+        with self.digests_lock:
+            kept = self.digests.get(key)
+            if kept is not None:
+                self.digests.move_to_end(key)
+                self.cache_hits += 1
+        if kept is None:  # composed outside the lock: one slow digest never holds up another's look-up
             kept = Composer(archive.store, archive.taxonomy, budget=CHAT_POOL).compose(spec, now)
-            self.digests[key] = kept
-            while len(self.digests) > DIGEST_CACHE:
-                self.digests.popitem(last=False)
-            self.cache_hits = 0
-        else:
-            self.digests.move_to_end(key)
-            self.cache_hits += 1
+            with self.digests_lock:
+                self.digests[key] = kept
+                while len(self.digests) > DIGEST_CACHE:
+                    self.digests.popitem(last=False)
+                self.cache_hits = 0
         digest = copy.deepcopy(kept)
         digest.generated_at = now.isoformat(timespec="minutes")
         return digest

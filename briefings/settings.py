@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from briefings.store.location import has_password, is_postgres_url
 from briefings.yamlconf import load_model
@@ -34,10 +34,26 @@ class IngestSettings(BaseModel):
     seeds: str = "seeds"
 
 
+class ChatSettings(BaseModel):
+    """How `briefings run` answers chat commands."""
+
+    model_config = ConfigDict(extra="forbid")
+    readers: int = Field(default=3, ge=0, le=32)  # archive connections answering commands side by side
+    slow_notice_seconds: float = Field(default=2.5, gt=0)  # "taking longer than usual"; under the platforms' 3 s
+    give_up_seconds: float = Field(default=60.0, gt=0)  # then the caller is told the command failed
+
+    @model_validator(mode="after")
+    def _notice_before_giving_up(self) -> ChatSettings:
+        if self.give_up_seconds <= self.slow_notice_seconds:
+            raise ValueError("give_up_seconds must be longer than slow_notice_seconds")
+        return self
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     archive: ArchiveSettings = ArchiveSettings()
     ingest: IngestSettings = IngestSettings()
+    chat: ChatSettings = ChatSettings()
 
 
 def config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
