@@ -298,3 +298,17 @@ def test_a_brief_past_its_pool_says_so_beside_its_quotes(tmp_path, monkeypatch):
     notes = chat.Commands(chat.CommandContext(archive)).run_text("brief KT").digest.notes
     assert not any("newest" in n for n in notes)
     archive.close()
+
+
+def test_keywords_narrow_a_company_digest_read_in_full(tmp_path):
+    archive = open_archive(tmp_path / "kw.sqlite3")
+    rng = random.Random(6)
+    articles = [make(n, rng, day=date(2026, 11, 1) + timedelta(days=n % 20)) for n in range(60)]
+    archive.store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    word = "낱말7"
+    spec = DigestSpec(group="company", companies=["KT"], include_keywords=[word], window="30d", max_stories=50)
+    digest = archive.compose_digest(spec)
+    shown = {i for section in digest.sections for story in section.stories for i in story.article_ids}
+    assert shown and shown == {a.id for a in articles if a.published and "kt" in a.company_ids
+                               and word in a.paragraphs[0].text}
+    archive.close()

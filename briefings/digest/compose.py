@@ -37,11 +37,8 @@ def _text(article: Article) -> str:
     return "\n".join([article.title, *(p.text for p in article.paragraphs)]).lower()
 
 
-def _wanted(article: Article, spec: DigestSpec, companies: list[str], themes: list[str]) -> bool:
-    if spec.companies and not set(article.company_ids) & set(companies):
-        return False
-    if spec.themes and not set(article.theme_ids) & set(themes):
-        return False
+def _keywords_take(article: Article, spec: DigestSpec) -> bool:
+    """The spec's keywords take the article (its companies and themes were matched by the store)."""
     text = _text(article)
     if spec.include_keywords and not any(k.lower() in text for k in spec.include_keywords):
         return False
@@ -172,7 +169,7 @@ class Composer:
             return found[:limit]
         found = self.store.slim_articles(subset, self.pool + 1, full=True)
         self.capped = self.capped or (len(found) > self.pool and not probe)
-        return [a for a in found[:self.pool] if _wanted(a, spec, [], [])][:limit]
+        return [a for a in found[:self.pool] if _keywords_take(a, spec)][:limit]
 
     def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None,
                 as_of: datetime | None = None) -> Digest:
