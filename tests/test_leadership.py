@@ -8,13 +8,17 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.delivery import Deliverer
-from tests.conftest import open_archive
 from tests.test_several_processes import SLOT, poll
 
 
-def test_a_lease_is_held_by_one_owner_until_it_lapses_or_is_released(tmp_path):
-    stores = [open_archive(tmp_path / "lease.sqlite3").store for _ in range(2)]  # a connection each
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_lease_is_held_by_one_owner_until_it_lapses_or_is_released(backend, request, tmp_path):
+    from briefings.store import open_store
+    location = tmp_path / "lease.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    stores = [open_store(location) for _ in range(2)]  # a connection each, as two processes have
     a, b = stores
     minute = timedelta(minutes=1)
     try:
