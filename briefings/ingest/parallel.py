@@ -91,6 +91,7 @@ class Analysis:
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: list[Pending] = []  # submitted before the pool started
         self._broken = False
+        self.pooled = 0  # articles a worker analysed
 
     @property
     def in_flight(self) -> int:
@@ -123,7 +124,9 @@ class Analysis:
             self._waiting.remove(item)  # built here after all: the pool need not start for it
         if item.future is not None:
             try:
-                return item.future.result()
+                built = item.future.result()
+                self.pooled += 1
+                return built
             except BrokenProcessPool as exc:  # a worker died (killed, out of memory): go on in this process
                 if not self._broken:
                     log.error("analysis worker died (%s); analysing the rest in this process", exc)

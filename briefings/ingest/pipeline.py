@@ -276,8 +276,19 @@ class BulkRun:
                 try:
                     self.store.add_article(article, key, raw_hash)
                 except Exception as one:
-                    log.error("could not store %s: %r", item.source, one)
-                    _set(item, "rejected", reason=f"could not store: {one!r}")
+                    self._write_failed(article, key, raw_hash, item, one)
+
+    def _write_failed(self, article: Article, key: str, raw_hash: str, item: ItemReport, exc: Exception) -> None:
+        """Another process may have stored the same text since it was looked up: then it is a duplicate."""
+        try:
+            existing = self.store.article_for_content(article.content_hash)
+            if existing:
+                self.store.record_source(key, raw_hash, existing, "duplicate")
+                return _set(item, "duplicate", existing, f"same text as article {existing}")
+        except Exception as again:
+            exc = again
+        log.error("could not store %s: %r", item.source, exc)
+        _set(item, "rejected", reason=f"could not store: {exc!r}")
 
 
 def _set(item: ItemReport, status: Status, article_id: str | None = None, reason: str | None = None) -> None:
