@@ -105,7 +105,11 @@ class Analysis:
         if self._pool is None:
             self._waiting.append(item)
             if len(self._waiting) >= self.pool_from:
-                self._start_pool()
+                try:
+                    self._start_pool()
+                except OSError as exc:  # no processes to be had (limits, a sandbox): analyse here
+                    log.warning("cannot start analysis workers (%s); analysing in this process", exc)
+                    self._broken, self._waiting = True, []
             return item
         item.future = self._pool.submit(_build_in_worker, raw, ingested_at)
         return item
