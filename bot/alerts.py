@@ -47,36 +47,38 @@ async def _alert_channel(worker: ArchiveWorker, channel: ChannelSpec, poster: An
     assert spec is not None
     day = datetime.combine(local.date(), time(0), local.tzinfo)
     count_key = f"alerts:{channel.name}:{local.date().isoformat()}"
-    sent_today = int(await worker.call(lambda a: a.store.get_state(count_key)) or 0)
-    spikes = await worker.call(lambda a: find_spikes(a, spec, clock()))
+    # Counting and composing only read (on a reader); the state and ledger they feed are read and
+    # written on the writer, so a count is never overtaken by a write of the same check.
+    sent_today = int(await worker.write(lambda a: a.store.get_state(count_key)) or 0)
+    spikes = await worker.read(lambda a: find_spikes(a, spec, clock()))
     posted = 0
     for spike in spikes:
         if sent_today + posted >= spec.max_per_day:
             log.info("alerts for %s: %d today, the cap; %s not posted", channel.name, spec.max_per_day, spike.company)
             break
         first_key = f"alerts:first:{channel.name}:{spike.company}:{local.date().isoformat()}"
-        first = int(await worker.call(lambda a, k=first_key: a.store.get_state(k)) or spike.count)
+        first = int(await worker.write(lambda a, k=first_key: a.store.get_state(k)) or spike.count)
         level = int(math.log2(spike.count / first)) if spike.count >= first else 0  # one more per doubling
         key = f"alert:{channel.name}:{spike.company}" + (f":x{2 ** level}" if level else "")
-        status = await worker.call(lambda a, key=key: a.store.begin_delivery(
+        status = await worker.write(lambda a, key=key: a.store.begin_delivery(
             key, day, clock(), OWNER, clock() + timedelta(minutes=5)))
         if status in ("done", "busy"):
             continue  # this company's spike was told today
-        digest = await worker.call(lambda a, spike=spike: spike_digest(a, spike, spec))
+        digest = await worker.read(lambda a, spike=spike: spike_digest(a, spike, spec))
         payloads = await render_off_loop(digest, FORMAT_FOR[platform], TemplateSet())
         for part, payload in enumerate(payloads):
             ref = await poster.post(channel, payload, key=f"{key}@{day.isoformat()}#{part}", thread_ref=None,
                                     resume=status == "resume")
-            await worker.call(lambda a, part=part, ref=ref, key=key: a.store.record_part(key, day, part, ref, clock()))
+            await worker.write(lambda a, part=part, ref=ref, key=key: a.store.record_part(key, day, part, ref, clock()))
         await _post_trend(worker, channel, poster, spike.company, key, day, len(payloads), local, clock)
-        await worker.call(lambda a, key=key: a.store.finish_delivery(key, day, clock()))
+        await worker.write(lambda a, key=key: a.store.finish_delivery(key, day, clock()))
         if level == 0:
-            await worker.call(lambda a, k=first_key, n=spike.count: a.store.set_state(k, str(n), clock()))
+            await worker.write(lambda a, k=first_key, n=spike.count: a.store.set_state(k, str(n), clock()))
         posted += 1
         log.info("alert posted to %s: %s spiked (%d vs %.1f normally)", channel.name, spike.company, spike.count,
                  spike.normal)
     if posted:
-        await worker.call(lambda a: a.store.set_state(count_key, str(sent_today + posted), clock()))
+        await worker.write(lambda a: a.store.set_state(count_key, str(sent_today + posted), clock()))
     return posted
 
 
@@ -85,10 +87,10 @@ async def _post_trend(worker: ArchiveWorker, channel: ChannelSpec, poster: Any, 
     """The alert's trend chart (the last 30 days), as one more recorded part of the alert."""
     from briefings.charts import render_png, trend
 
-    done = await worker.call(lambda a: a.store.delivered_parts(key, day))
+    done = await worker.write(lambda a: a.store.delivered_parts(key, day))
     if part in done or not hasattr(poster, "post_file"):
         return
-    chart = await worker.call(lambda a: trend(a, [company], "30d", local.date()))
+    chart = await worker.read(lambda a: trend(a, [company], "30d", local.date()))
     png = await asyncio.to_thread(render_png, chart)
     await poster.post_file(channel, "trend.png", png, chart.as_text())
-    await worker.call(lambda a: a.store.record_part(key, day, part, "file", clock()))
+    await worker.write(lambda a: a.store.record_part(key, day, part, "file", clock()))

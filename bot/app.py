@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -24,13 +24,14 @@ from bot.config_check import check_config_dir
 from bot.console import ConsoleAdapter
 from bot.credentials import Credentials
 from bot.delivery import ArchiveWorker, Deliverer
-from bot.scheduler import build_scheduler, due_slot, log_missed_slots
+from bot.leadership import LEASE_SECONDS, SOURCES_LEASE, Leadership, platform_lease
+from bot.scheduler import build_scheduler, catch_up
 from bot.sources import schedule_sources, source_notifier, sources_in, watch_folder
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.feeds.fetch import HttpClient
-from briefings.settings import config_dir
+from briefings.settings import config_dir, load_settings
 
 log = logging.getLogger("briefings.bot")
 SHUTDOWN_GRACE_SECONDS = 10  # how long a stopping bot lets a digest being posted finish
@@ -58,9 +59,10 @@ async def _serve_until_stopped(adapters: list[asyncio.Task], stopper: asyncio.Ta
 async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_console: bool = False,
                   creds: Credentials | None = None, clock: Callable[[], datetime] | None = None,
                   stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
-                  stop: asyncio.Event | None = None,
+                  stop: asyncio.Event | None = None, lease_seconds: float = LEASE_SECONDS,
                   started: Callable[[AsyncIOScheduler], None] | None = None) -> int:
-    """Run until `stop` is set (or SIGINT/SIGTERM); `started` sees the running scheduler (for embedding)."""
+    """Run until `stop` is set (or SIGINT/SIGTERM); `started` sees the running scheduler (for embedding).
+    Scheduled jobs fire only while this process holds their lease (bot/leadership.py)."""
     clock = clock or (lambda: datetime.now(UTC))
     try:
         creds = creds or Credentials.from_env()
@@ -76,7 +78,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             stderr.write(f"{problem}\n")
         stderr.write(f"not starting: {len(problems)} problem(s) in {folder}\n")
         return 2
-    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()))
+    # Chat commands run on `readers` connections side by side; writes go through this one writer.
+    worker = ArchiveWorker(lambda: Archive.open(folder, db, clock=lambda: clock().astimezone()),
+                           readers=load_settings(folder).chat.readers)
     poll_worker: ArchiveWorker | None = None
     try:
         seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
@@ -104,7 +108,12 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         deliverer = Deliverer(worker, config, posters, clock)
         preview = Deliverer(worker, config, posters, clock, ledger_prefix="console:")
 
+        posting: set[tuple[str, datetime]] = set()  # a takeover's catch-up and a job may meet on one slot
+
         async def deliver(channel, slot):
+            if (channel.name, slot) in posting:
+                return
+            posting.add((channel.name, slot))
             try:
                 if channel.platform in posters:
                     await deliverer.deliver(channel, slot)
@@ -114,6 +123,8 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                     log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
             except Exception as exc:  # the ledger keeps what was posted; a restart in the grace window resumes
                 log.error("digest %s for %s failed: %r", channel.name, slot.isoformat(), exc)
+            finally:
+                posting.discard((channel.name, slot))
 
         async def post_now(name: str) -> int:
             """An admin's `post NAME`: the digest as of this minute, through the same ledger (so a second
@@ -141,32 +152,43 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             for source in sources:
                 if source.folder is not None:
                     stdout.write(f"watching: folder {source.name} ({source.folder})\n")
+        # Each platform's jobs fire in one process at a time (several may share the archive): the lease
+        # holder's. Whoever takes a lease (at start, or from a process that died) first catches up.
+        def lease_of(channel) -> str | None:
+            platform = channel.platform if channel.platform in posters else "console" if console else None
+            return platform_lease(platform) if platform else None
+
+        catch_ups: list[asyncio.Task] = []
+
+        async def take_over(won: set[str]) -> None:
+            catch_ups.extend(await catch_up(worker, [c for c in config.channels if lease_of(c) in won], deliver,
+                                            clock, config.misfire_grace_seconds, lambda c: c.name if
+                                            c.platform in posters else "console:" + c.name))
+
+        leases = Leadership(worker, {platform_lease(p) for p in posters} | ({SOURCES_LEASE} if sources else set()),
+                            clock, lease_seconds=lease_seconds, on_gain=take_over)
+        for job in scheduler.get_jobs():
+            channel = config.by_name().get(job.id)
+            lease = SOURCES_LEASE if job.id.startswith("source:") else lease_of(channel) if channel else None
+            if channel and lease is None:  # another process, with this platform's credentials, posts it
+                log.warning("no %s adapter in this process: digest %s is not posted here", channel.platform, job.id)
+            job.modify(func=leases.gate(lease or "", job.func))
+
+        async def alerts() -> None:  # each channel's alerts are checked by its platform's lease holder
+            led = {p: poster for p, poster in posters.items() if await leases.confirm(platform_lease(p))}
+            if led:
+                await check_alerts(worker, config, led, clock)
+
         if any(c.alerts for c in config.channels):  # coverage spikes, checked every few minutes
-            scheduler.add_job(check_alerts, IntervalTrigger(minutes=ALERT_CHECK_MINUTES), args=(worker, config,
-                              posters, clock), id="alerts", name="coverage alerts", replace_existing=True)
+            scheduler.add_job(alerts, IntervalTrigger(minutes=ALERT_CHECK_MINUTES), id="alerts",
+                              name="coverage alerts", replace_existing=True)
         scheduler.start()
         for job in scheduler.get_jobs():
             stdout.write(f"scheduled: {job.name} next at {job.next_run_time.isoformat()}\n")
         if started is not None:
             started(scheduler)
-        # A slot that fell due while the bot was down (or was cut off mid-post) is posted now,
-        # if it is still within the grace window; the ledger skips what is already done.
-        for channel in config.channels:  # slots too old to post are at least said in the log
-            last = await worker.call(lambda a, c=channel: max(
-                filter(None, (a.store.last_slot(c.name), a.store.last_slot("console:" + c.name))), default=None))
-            log_missed_slots(channel, last, clock(), config.misfire_grace_seconds)
-        catch_ups = [asyncio.create_task(deliver(channel, slot), name=f"catch-up {channel.name}")
-                     for channel in config.channels
-                     if (slot := due_slot(channel, clock(), config.misfire_grace_seconds)) is not None]
-        # A digest that failed (retries exhausted) or was cut off in the last day is tried again now.
-        due = {task.get_name().removeprefix("catch-up ") for task in catch_ups}
-        for channel in config.channels:
-            key = channel.name if channel.platform in posters else "console:" + channel.name
-            slots = await worker.call(lambda a, k=key: a.store.unfinished_deliveries(k, clock() - timedelta(days=1)))
-            for slot in slots:
-                if channel.name in due and slot == due_slot(channel, clock(), config.misfire_grace_seconds):
-                    continue  # already being caught up
-                catch_ups.append(asyncio.create_task(deliver(channel, slot), name=f"retry {channel.name}"))
+        await leases.hold()  # the leases won now: their due slots and unfinished digests are posted now
+        renewer = asyncio.create_task(leases.run(), name="leases")
         if console is not None:
             tasks.append(asyncio.create_task(console.run(), name="console"))
         loop = asyncio.get_running_loop()
@@ -176,12 +198,14 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         stopper = asyncio.create_task(stop.wait(), name="stop")
         failed = await _serve_until_stopped(tasks, stopper, stderr)
         scheduler.shutdown(wait=False)
+        renewer.cancel()
         watch_stop.set()
         for watcher in watchers:
             watcher.cancel()
         pending = [task for task in catch_ups if not task.done()]
         if pending:  # a digest being posted is finished first (bounded), rather than left half-posted
             await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        await leases.release()
         for close in closers:
             await close()
         for task in [*tasks, *catch_ups, stopper]:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.actions import Actions
+from bot.answering import SLOW_NOTICE, Answerer, CommandTimedOut, command_name
 from bot.channels import ChannelSpec
-from bot.delivery import ArchiveWorker
 from bot.rendering import attachment, render_off_loop
+from bot.workers import ArchiveWorker
 from briefings.commands import Commands
 from briefings.templating import TemplateSet
 
@@ -29,6 +30,7 @@ class ConsoleAdapter:
                  inp: TextIO = sys.stdin):
         self.worker = worker
         self.commands = commands
+        self.answerer = Answerer(worker, commands)  # on the archive's readers, within the chat deadlines
         self.out = out
         self.inp = inp
         self.templates = TemplateSet()
@@ -39,7 +41,13 @@ class ConsoleAdapter:
         self.out.flush()
 
     async def answer(self, line: str) -> str:
-        reply = await self.worker.call(lambda _archive: self.commands.run_text(line))
+        async def taking_longer() -> None:
+            self.write(f"({command_name(line)}) {SLOW_NOTICE}")
+
+        try:
+            reply = await self.answerer.run_text(line, taking_longer)
+        except CommandTimedOut as exc:
+            return str(exc)
         reply = await self.actions.carry_out(reply, admin=True, who="console")  # the operator at the terminal
         text = (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
         if (attached := await attachment(reply)) is not None:  # a terminal shows no file: it goes to a folder

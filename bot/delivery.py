@@ -9,7 +9,6 @@ import random
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.rendering import render_off_loop
+from bot.workers import ArchiveWorker  # lives there now; importable from here as before
 from briefings.archive import Archive
 
 log = logging.getLogger(__name__)
@@ -77,24 +77,6 @@ def _backoff(delay: float, retry_after: float | None) -> float:
     return max(jittered, retry_after or 0.0)
 
 
-class ArchiveWorker:
-    """Runs every archive call on one thread: SQLite objects stay on the thread that made them."""
-
-    def __init__(self, opener: Callable[[], Archive]):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
-        self._archive = self._pool.submit(opener).result()
-
-    async def call(self, fn: Callable[[Archive], Any]) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, self._archive)
-
-    def call_sync(self, fn: Callable[[Archive], Any]) -> Any:
-        return self._pool.submit(fn, self._archive).result()
-
-    def close(self) -> None:
-        self._pool.submit(self._archive.close).result()
-        self._pool.shutdown()
-
-
 class Deliverer:
     def __init__(self, worker: ArchiveWorker, config: ChannelConfig, posters: dict[str, Poster],
                  clock: Callable[[], datetime], ledger_prefix: str = "", *,
@@ -137,23 +119,21 @@ class Deliverer:
 
     async def _renew(self, key: str, slot: datetime, until: datetime | None = None) -> None:
         until = until or self._claim_until()
-        await self.worker.call(lambda a: a.store.renew_claim(key, slot, self.owner, until))
+        await self.worker.write(lambda a: a.store.renew_claim(key, slot, self.owner, until))
 
-    def _prepare(self, archive: Archive, channel: ChannelSpec, slot: datetime, key: str):
-        status = archive.store.begin_delivery(key, slot, self.clock(), self.owner, self._claim_until(), owner_gone)
-        if status in ("done", "busy"):
-            return status, None, {}
+    def _compose(self, archive: Archive, channel: ChannelSpec, slot: datetime, key: str):
         # Composed as of the slot, in the channel's timezone: "today" is the channel's today, and a
         # digest recomposed after a restart holds the same articles as the parts already posted.
         digest = archive.compose_digest(channel.digest, last_delivery=archive.store.last_delivered(key),
                                         as_of=slot.astimezone(ZoneInfo(channel.timezone)))
-        return status, digest, archive.store.delivered_parts(key, slot)
+        return digest, archive.store.delivered_parts(key, slot)
 
     async def deliver(self, channel: ChannelSpec, slot: datetime, poster_platform: str | None = None) -> int:
         """Post what is not yet posted for (channel, slot); returns the number of messages sent."""
         key = self.ledger_prefix + channel.name
         poster = self.posters[poster_platform or channel.platform]
-        status, digest, done = await self.worker.call(lambda a: self._prepare(a, channel, slot, key))
+        status = await self.worker.write(lambda a: a.store.begin_delivery(key, slot, self.clock(), self.owner,
+                                                                          self._claim_until(), owner_gone))
         if status == "done":
             log.info("digest %s for %s already posted", channel.name, slot.isoformat())
             return 0
@@ -161,7 +141,10 @@ class Deliverer:
             log.info("digest %s for %s is being posted by another process; not posting it here", channel.name,
                      slot.isoformat())
             return 0
+        # The claim is committed; composing (seconds for a long window) only reads, on a reader, so
+        # the ledger writes of other deliveries and ingest are not held up behind it.
         try:
+            digest, done = await self.worker.read(lambda a: self._compose(a, channel, slot, key))
             return await self._post_parts(poster, channel, slot, key, status, digest, done)
         except asyncio.CancelledError:  # stopped mid-way: free the claim so a restart resumes at once
             await asyncio.shield(self._renew(key, slot, self.clock()))
@@ -182,12 +165,12 @@ class Deliverer:
                                             resume=status == "resume",
                                             renew=lambda until: self._renew(key, slot, until))
             except DeliveryFailed as exc:
-                await self.worker.call(lambda a, exc=exc: a.store.fail_delivery(key, slot, str(exc), self.clock()))
+                await self.worker.write(lambda a, exc=exc: a.store.fail_delivery(key, slot, str(exc), self.clock()))
                 log.error("digest %s for %s FAILED at part %d of %d (%d posted before): %s; recorded in the ledger, "
                           "retried at the next start", channel.name, slot.isoformat(), part + 1, len(payloads),
                           len(done) + sent, exc)
                 raise
-            await self.worker.call(
+            await self.worker.write(
                 lambda a, part=part, ref=ref: a.store.record_part(key, slot, part, ref, self.clock()))
             await self._renew(key, slot)
             sent += 1
@@ -197,7 +180,7 @@ class Deliverer:
             from briefings.charts import render_grid_png  # matplotlib only when a channel wants a chart
             png = await asyncio.to_thread(render_grid_png, digest.grid, digest.title)
             await poster.post_file(channel, "grid.png", png, digest.title)
-            await self.worker.call(lambda a: a.store.record_part(key, slot, len(payloads), "file", self.clock()))
-        await self.worker.call(lambda a: a.store.finish_delivery(key, slot, self.clock()))
+            await self.worker.write(lambda a: a.store.record_part(key, slot, len(payloads), "file", self.clock()))
+        await self.worker.write(lambda a: a.store.finish_delivery(key, slot, self.clock()))
         log.info("digest %s for %s posted in %d message(s)", channel.name, slot.isoformat(), len(payloads))
         return sent

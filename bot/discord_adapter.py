@@ -27,11 +27,12 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.actions import Actions
+from bot.answering import SLOW_NOTICE, Answerer, CommandTimedOut
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
-from bot.delivery import ArchiveWorker
 from bot.discord_commands import briefing_group
 from bot.rendering import attachment, render_off_loop
+from bot.workers import ArchiveWorker
 from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, PUBLIC_COMMANDS, Commands, Reply
 from briefings.templating import TemplateSet
 
@@ -125,6 +126,7 @@ class DiscordAdapter:
         self.creds = creds
         self.worker = worker
         self.commands = commands
+        self.answerer = Answerer(worker, commands)  # on the archive's readers, within the chat deadlines
         self.templates = TemplateSet()
         self.endpoints = Endpoints(creds)
         # slack_sdk reads HTTPS_PROXY itself; discord.py is given it, for its REST calls and its gateway.
@@ -149,7 +151,7 @@ class DiscordAdapter:
         """Register the slash commands if they differ from the last registration; True if synced."""
         key = f"discord.commands.{self.client.application_id}"
         fingerprint = self.command_fingerprint()
-        if await self.worker.call(lambda a: a.store.get_state(key)) == fingerprint:
+        if await self.worker.read(lambda a: a.store.get_state(key)) == fingerprint:
             log.info("discord: slash commands unchanged; not syncing")
             return False
         try:
@@ -157,7 +159,7 @@ class DiscordAdapter:
         except discord.HTTPException as exc:  # e.g. no applications.commands scope: posting still works
             log.error("discord: could not register slash commands: %s", exc)
             return False
-        await self.worker.call(lambda a: a.store.set_state(key, fingerprint, datetime.now(UTC)))
+        await self.worker.write(lambda a: a.store.set_state(key, fingerprint, datetime.now(UTC)))
         log.info("discord: synced %d slash command(s)", len(synced))
         return True
 
@@ -171,6 +173,12 @@ class DiscordAdapter:
             return
         try:
             await self._answer(interaction, name, positional, named)
+        except CommandTimedOut as exc:  # the "taking longer" message (or the thinking one) becomes the failure
+            with contextlib.suppress(discord.HTTPException):
+                if interaction.response.is_done():
+                    await interaction.edit_original_response(content=str(exc), embeds=[])
+                else:
+                    await interaction.response.send_message(str(exc), ephemeral=True)
         except discord.NotFound as exc:  # the interaction token expired: nobody can be answered
             log.warning("discord: /briefing %s could not be answered, the interaction has expired (%s); "
                         "the answer is dropped", name, exc.text or exc.status)
@@ -185,16 +193,32 @@ class DiscordAdapter:
 
     async def _answer(self, interaction: discord.Interaction, name: str, positional: list[str],
                       named: dict[str, object]) -> None:
-        """Answer at once if the archive is quick; otherwise defer() and answer when ready."""
+        """Answer at once if the archive is quick; otherwise defer() ("thinking…"), say so if it takes
+        longer than usual, and edit the answer in when it is ready."""
         named_text = {k: str(v) for k, v in named.items() if v not in (None, "")}
-        deferred_public = False
-        job = asyncio.ensure_future(self.worker.call(lambda _a: self.commands.run(name, positional, named_text)))
+        public = name in PUBLIC_COMMANDS
+        deferring: asyncio.Future | None = None
+
+        async def defer() -> None:  # once, whichever comes first: the defer deadline or the slow notice
+            nonlocal deferring
+            if deferring is None:
+                deferring = asyncio.ensure_future(interaction.response.defer(ephemeral=not public, thinking=True))
+            await deferring
+
+        async def taking_longer() -> None:
+            await defer()
+            await interaction.edit_original_response(content=SLOW_NOTICE)
+
+        job = asyncio.ensure_future(self.answerer.run(name, positional, named_text, taking_longer))
+        timer = asyncio.ensure_future(self.answerer.sleep(self.defer_after))
         try:
-            reply: Reply = await asyncio.wait_for(asyncio.shield(job), self.defer_after)
-        except TimeoutError:
-            deferred_public = name in PUBLIC_COMMANDS
-            await interaction.response.defer(ephemeral=not deferred_public, thinking=True)
-            reply = await job
+            await asyncio.wait({job, timer}, return_when=asyncio.FIRST_COMPLETED)
+            if not job.done():
+                await defer()
+        finally:
+            timer.cancel()
+        reply: Reply = await job
+        deferred_public = deferring is not None and public
         reply = await self.actions.carry_out(reply, admin=self._is_admin(interaction),
                                              who=f"discord:{interaction.user.id}")
         payloads = [to_send_kwargs(p) for p in await render_off_loop(reply.digest, "discord", self.templates)]

@@ -12,6 +12,7 @@ local time skipped by "spring forward" fires once, at the equivalent instant aft
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -120,3 +121,23 @@ def build_scheduler(config, deliver: Deliver, clock: Callable[[], datetime],
         scheduler.add_job(fire, channel.trigger(), args=[channel], id=channel.name, name=channel.name,
                           replace_existing=True)
     return scheduler
+
+
+async def catch_up(worker, channels: list, deliver: Deliver, clock: Callable[[], datetime], grace_seconds: int,
+                   ledger_key: Callable[[object], str]) -> list[asyncio.Task]:
+    """At start, or when this process takes over a platform's schedule: the slot that fell due within
+    the grace window is posted now (older ones are logged), and a digest that failed or was cut off in
+    the last day is tried again. The ledger skips what is done; tasks are returned, not awaited."""
+    tasks = []
+    for channel in channels:
+        last = await worker.call(lambda a, c=channel: max(
+            filter(None, (a.store.last_slot(c.name), a.store.last_slot("console:" + c.name))), default=None))
+        log_missed_slots(channel, last, clock(), grace_seconds)
+        due = due_slot(channel, clock(), grace_seconds)
+        if due is not None:
+            tasks.append(asyncio.create_task(deliver(channel, due), name=f"catch-up {channel.name}"))
+        since = clock() - timedelta(days=1)
+        for slot in await worker.call(lambda a, c=channel, s=since: a.store.unfinished_deliveries(ledger_key(c), s)):
+            if slot != due:  # the due one is already being caught up
+                tasks.append(asyncio.create_task(deliver(channel, slot), name=f"retry {channel.name}"))
+    return tasks

@@ -23,11 +23,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import Actions
+from bot.answering import SLOW_NOTICE, Answerer, CommandTimedOut, Notice
 from bot.channels import ChannelConfig, ChannelSpec
 from bot.credentials import Credentials
-from bot.delivery import ArchiveWorker
 from bot.http_guard import GuardedServer, HttpLimits, guard_middleware
 from bot.rendering import attachment, render_off_loop
+from bot.workers import ArchiveWorker
 from briefings.commands import INTERNAL_ERROR, NOT_CONFIGURED, Commands, Reply
 from briefings.templating import TemplateSet
 
@@ -78,6 +79,10 @@ def create(creds: Credentials, worker: ArchiveWorker, commands: Commands, config
                         admins=tuple(config.admins.slack))
 
 
+async def _nothing() -> None:
+    return None
+
+
 class SlackAdapter:
     platform = "slack"
 
@@ -90,6 +95,7 @@ class SlackAdapter:
         self.creds = creds
         self.worker = worker
         self.commands = commands
+        self.answerer = Answerer(worker, commands)  # on the archive's readers, within the chat deadlines
         self.templates = TemplateSet()
         self.client = web_client(creds)
         self.socket_mode = bool(creds.slack_app_token)
@@ -105,8 +111,9 @@ class SlackAdapter:
         self.port: int | None = None  # the HTTP port actually bound (SLACK_PORT may be 0 in tests)
 
     # -- inbound ---------------------------------------------------------------------------
-    async def answer(self, text: str, user: str = "") -> tuple[Reply, list[dict[str, Any]]]:
-        reply: Reply = await self.worker.call(lambda _archive: self.commands.run_text(text))
+    async def answer(self, text: str, user: str = "", on_slow: Notice | None = None,
+                     ) -> tuple[Reply, list[dict[str, Any]]]:
+        reply: Reply = await self.answerer.run_text(text, on_slow or _nothing)
         reply = await self.actions.carry_out(reply, admin=user in self.admins, who=f"slack:{user}")
         return reply, await render_off_loop(reply.digest, "slack", self.templates)
 
@@ -117,17 +124,28 @@ class SlackAdapter:
                      command.get("team_id"))
             await respond(text=NOT_CONFIGURED, response_type="ephemeral")
             return
+        notices = 0
+
+        async def taking_longer() -> None:  # only the caller sees it; it uses one of the five responses
+            nonlocal notices
+            notices += 1
+            await respond(text=SLOW_NOTICE, response_type="ephemeral")
+
         try:
             reply, payloads = await self.answer(slack_plain_text(command.get("text") or ""),
-                                                str(command.get("user_id") or ""))
+                                                str(command.get("user_id") or ""), taking_longer)
+        except CommandTimedOut as exc:
+            await respond(text=str(exc), response_type="ephemeral")
+            return
         except Exception:
             log.exception("slash command %r failed", (command.get("text") or "")[:80])
             await respond(text=INTERNAL_ERROR, response_type="ephemeral")
             return
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
-        if len(payloads) > MAX_RESPONSES:  # the last allowed message says what was cut
-            cut = len(payloads) - MAX_RESPONSES + 1
-            payloads = [*payloads[:MAX_RESPONSES - 1],
+        allowed = MAX_RESPONSES - notices
+        if len(payloads) > allowed:  # the last allowed message says what was cut
+            cut = len(payloads) - allowed + 1
+            payloads = [*payloads[:allowed - 1],
                         {"text": f"… (잘림 / truncated: {cut} more message(s); narrow the command)"}]
         for n, payload in enumerate(payloads):
             sent = await respond(response_type=response_type, **slack_message(payload))

@@ -44,13 +44,13 @@ Notify = Callable[[SourceSpec, str], Awaitable[None]]
 async def run_poll(worker: ArchiveWorker, source: SourceSpec, http: HttpClient,
                    clock: Callable[[], datetime], notify: Notify | None = None) -> PollReport | None:
     try:
-        report = await worker.call(lambda a: poll_source(a, source, http, clock()))
+        report = await worker.write(lambda a: poll_source(a, source, http, clock()))
     except Exception as exc:  # a bug in one poll must not stop the scheduler or the other sources
         log.exception("polling %s failed: %r", source.name, exc)
         return None
     if report.error:
         log.warning("%s", report.summary_line())
-        failures = int((await worker.call(lambda a: source_status(a, source.name))).get("failures", 0))
+        failures = int((await worker.read(lambda a: source_status(a, source.name))).get("failures", 0))
         if failures == FAILURES_TO_REPORT and notify is not None and source.notify:  # once per failing streak
             await notify(source, f"뉴스 소스 {source.name} 가 {failures}회 연속 실패했습니다 / source {source.name} "
                                  f"has failed {failures} times in a row: {report.error[:200]} "
@@ -84,7 +84,7 @@ async def watch_folder(worker: ArchiveWorker, source: SourceSpec, stop: asyncio.
     if not folder.is_dir():
         log.error("folder %s: %s is not a folder; not watching it (fix sources.yaml and restart)", source.name, folder)
         return
-    report = await worker.call(lambda a: a.ingest([folder]))
+    report = await worker.write(lambda a: a.ingest([folder]))
     log.info("folder %s: %s", source.name, report.summary_line())
     if on_report:
         on_report(report)
@@ -94,7 +94,7 @@ async def watch_folder(worker: ArchiveWorker, source: SourceSpec, stop: asyncio.
         if not paths:
             continue
         try:
-            report = await worker.call(lambda a, paths=paths: a.ingest(paths))
+            report = await worker.write(lambda a, paths=paths: a.ingest(paths))
         except Exception as exc:  # one bad batch must not end the watch
             log.exception("folder %s: ingest failed: %r", source.name, exc)
             continue

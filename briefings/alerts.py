@@ -47,27 +47,29 @@ class Spike:
 
 
 def _arrived(archive: Archive, company: str, start: datetime, end: datetime) -> list[Article]:
+    """The articles about a company that arrived in the window: read only for a spike, so they are few."""
     flt = ArticleFilter(companies=(company,), ingested_after=start, ingested_until=end)
-    return archive.store.articles(flt, MAX_READ)
+    return [a for a in archive.store.articles(flt, MAX_READ)
+            if any(t.company == company and t.about for t in a.companies)]
 
 
 def find_spikes(archive: Archive, spec: AlertSpec, now: datetime) -> list[Spike]:
+    """Counts come from the store (indexed by arrival), so neither the window nor the baseline
+    reads an article; only a spike's own articles are read, to show its stories."""
     window = timedelta(hours=spec.window_hours)
     spikes = []
     for name in spec.companies:
         company = archive.taxonomy.resolve_company(name) or name
-        current = [a for a in _arrived(archive, company, now - window, now)
-                   if any(t.company == company and t.about for t in a.companies)]
-        if len(current) < spec.min_count:
+        count = archive.store.arrival_count(company, now - window, now)
+        if count < spec.min_count:
             continue
         past = []
         for week in range(1, spec.baseline_weeks + 1):
             then = now - timedelta(weeks=week)
-            past.append(sum(1 for a in _arrived(archive, company, then - window, then)
-                            if any(t.company == company and t.about for t in a.companies)))
+            past.append(archive.store.arrival_count(company, then - window, then))
         normal = sum(past) / len(past)
-        if len(current) >= (1 + spec.margin) * normal + 1:
-            spikes.append(Spike(company, len(current), normal, current))
+        if count >= (1 + spec.margin) * normal + 1:
+            spikes.append(Spike(company, count, normal, _arrived(archive, company, now - window, now)))
     return spikes
 
 

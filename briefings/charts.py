@@ -64,9 +64,10 @@ def trend(archive: Archive, names: list[str], period: str, today: date) -> Trend
         theme = None if company else archive.taxonomy.resolve_theme(name)
         if not company and not theme:
             raise QueryError(f"알 수 없는 회사·테마 {name!r} / unknown company or theme")
-        flt = archive.make_filter([company] if company else [], [theme] if theme else [],
-                                  start.isoformat(), today.isoformat())
-        counts = Counter(_bucket(a.published.first_day(), unit) for a in archive.store.articles(flt) if a.published)
+        days_counted = archive.store.day_counts("company" if company else "theme", company or theme or "", start, today)
+        counts: Counter[date] = Counter()
+        for day, n in days_counted.items():  # kept per day at ingest: no article is read
+            counts[_bucket(day, unit)] += n
         label = archive.taxonomy.company_name(company) if company else archive.taxonomy.theme_label(theme or "")
         series[label] = [counts.get(b, 0) for b in buckets]
     return Trend(f"기사 수 추이 / articles per {unit}", unit, buckets, series)

@@ -61,6 +61,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         _out("no sources in sources.yaml")
     for r in rows:
         failing = f" · failing ×{r['failures']}: {r.get('last_error')}" if r.get("failures") else ""
+        failing += f" · skipped: {r['skipped']}" if r.get("skipped") else ""
         _out(f"{r['name']} ({r['kind']}, every {r['interval_minutes']} min) {r['url']}")
         _out(f"    last success {r.get('last_success') or '-'} · items seen {r.get('items_seen', 0)} "
              f"(new {r.get('new_total', 0)}) · next {r['next_poll']}{failing}")

@@ -7,7 +7,10 @@ back as a Reply with `error=True`, never as an exception.
 
 from __future__ import annotations
 
+import copy
 import shlex
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,12 +20,14 @@ from pydantic import ValidationError
 
 from briefings.archive import Archive, QueryError
 from briefings.command_specs import BY_NAME, PUBLIC_COMMANDS, SPECS
-from briefings.digest.compose import rule_verdict, story_from
+from briefings.digest.compose import Composer, rule_verdict, story_from
 from briefings.digest.model import Digest, Section
 from briefings.digest.spec import DigestSpec
 from briefings.errors import BriefingsError
 from briefings.textinput import normalize_input
 
+DIGEST_CACHE = 64  # chat digests kept per process
+CHAT_POOL = 200  # articles per section a chat reply chooses its stories from (see Commands._compose)
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
 EXPORT_LIMIT = 5000  # a chat file stays small enough to upload; the CLI exports everything
@@ -89,6 +94,11 @@ def parse_text(text: str) -> tuple[str, list[str], dict[str, str]]:
 class Commands:
     def __init__(self, ctx: CommandContext):
         self.ctx = ctx
+        self.digests: OrderedDict[tuple, Digest] = OrderedDict()  # chat digests kept (see _compose)
+        # The bot's archive readers answer side by side from one Commands (bot/answering.py): the kept
+        # digests are shared by those threads, so each look-up and update of them holds this lock.
+        self.digests_lock = threading.Lock()
+        self.cache_hits = 0  # consecutive answers from the kept digests (read by benchmarks)
 
     @property
     def lang(self) -> str:
@@ -123,6 +133,33 @@ class Commands:
         lines = [f"{spec.usage} — {spec.summary}  (예/e.g. {spec.example})" for spec in SPECS]
         return _note("briefings 명령 / commands", lines, self.lang)
 
+    def _compose(self, spec: DigestSpec) -> Digest:
+        """A digest for a chat reply: stories from each section's newest CHAT_POOL articles (the
+        digest says so when a section holds more), counts over the whole window, within a chat
+        platform's few seconds at any archive size. Scheduled digests keep their full pool.
+
+        Replies are kept per (spec, day, archive version): the same question on an unchanged archive
+        is answered from memory (a copy, so a caller's changes never reach the kept one)."""
+        archive = self.ctx.archive
+        spec = archive.check_spec(spec)
+        now = archive.clock()
+        key = (spec.model_dump_json(), now.date().isoformat(), str(now.tzinfo), archive.store.data_version())
+        with self.digests_lock:
+            kept = self.digests.get(key)
+            if kept is not None:
+                self.digests.move_to_end(key)
+                self.cache_hits += 1
+        if kept is None:  # composed outside the lock: one slow digest never holds up another's look-up
+            kept = Composer(archive.store, archive.taxonomy, CHAT_POOL).compose(spec, now)
+            with self.digests_lock:
+                self.digests[key] = kept
+                while len(self.digests) > DIGEST_CACHE:
+                    self.digests.popitem(last=False)
+                self.cache_hits = 0
+        digest = copy.deepcopy(kept)
+        digest.generated_at = now.isoformat(timespec="minutes")
+        return digest
+
     def _company(self, text: str) -> str:
         return self.ctx.archive.resolve_companies([text])[0]
 
@@ -134,7 +171,7 @@ class Commands:
         spec = DigestSpec(group="company", companies=[company], themes=[theme] if theme else [], max_stories=5,
                           language=self.lang, title=f"{self.ctx.archive.taxonomy.company_name(company, self.lang)} "
                           + ("브리핑" if self.lang == "ko" else "briefing"))
-        digest = self.ctx.archive.compose_digest(spec)
+        digest = self._compose(spec)
         quotes = self.ctx.archive.store.quotes(company, None, 3)
         digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes]
         return Reply(digest)
@@ -181,12 +218,12 @@ class Commands:
             raise QueryError("테마를 지정하세요 / name a theme: " + ", ".join(archive.taxonomy.theme_ids))
         spec = DigestSpec(group="company", themes=[theme], companies=companies, language=self.lang, max_stories=3,
                           title=archive.taxonomy.theme_label(archive.resolve_themes([theme])[0], self.lang))
-        return Reply(archive.compose_digest(spec))
+        return Reply(self._compose(spec))
 
     def cmd_grid(self, positional: list[str], named: dict[str, str]) -> Reply:
         period = named.get("period") or " ".join(positional) or "all"
         spec = DigestSpec(group="grid", window=period, language=self.lang, max_stories=2)
-        return Reply(self.ctx.archive.compose_digest(spec))
+        return Reply(self._compose(spec))
 
     def cmd_quotes(self, positional: list[str], named: dict[str, str]) -> Reply:
         who = named.get("who") or " ".join(positional)
@@ -230,7 +267,7 @@ class Commands:
         spec = channels[name]
         if spec.window == "since-last":
             spec = spec.model_copy(update={"window": "7d"})  # a preview never moves the ledger
-        digest = self.ctx.archive.compose_digest(spec)
+        digest = self._compose(spec)
         digest.notes.append(self._delivery_line(name))
         return Reply(digest)
 
@@ -273,6 +310,8 @@ class Commands:
                     f" · 다음 / next: {r['next_poll']}")
             if r.get("failures"):
                 line += f" · 실패 {r['failures']}회 연속 / failing ×{r['failures']}: {str(r.get('last_error'))[:120]}"
+            if r.get("skipped"):
+                line += f" · 건너뜀 / skipped: {str(r['skipped'])[:120]}"
             lines.append(line)
         return _note("뉴스 소스 / sources", lines or ["sources.yaml 에 소스가 없습니다 / no sources configured"],
                      self.lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -69,6 +70,25 @@ def write_channels(folder: Path, entries: str, grace: int = 900):
 
 
 @pytest.fixture
+def two_processes(seeded_db: Path, tmp_path: Path):
+    """Two archive threads with a connection each on one seeded archive (as two bot processes have), and a
+    console channel whose digest is due at 08:30 Seoul time."""
+    from bot.delivery import ArchiveWorker
+    db = tmp_path / "shared.sqlite3"
+    shutil.copy(seeded_db, db)
+    workers = [ArchiveWorker(lambda: open_archive(db)) for _ in range(2)]
+    config = write_channels(tmp_path, """  - name: daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    digest: {group: company, window: all, max_stories: 50}
+""")
+    yield workers, config
+    for worker in workers:
+        worker.close()
+
+
+@pytest.fixture
 def empty(tmp_path: Path) -> Archive:
     archive = open_archive(tmp_path / "empty.sqlite3")
     yield archive
@@ -107,3 +127,31 @@ def distinct_articles(folder: Path, count: int, noise: list[str] | None = None, 
     path = folder / name
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL for the session (tests/pg.py); a failure to start fails the tests that need it."""
+    from tests.pg import PostgresUnavailable, TestServer
+    server = TestServer()
+    try:
+        server.start()
+    except (PostgresUnavailable, OSError, subprocess.SubprocessError) as exc:
+        server.stop()
+        pytest.fail(f"could not start the test PostgreSQL server: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """An empty, migrated archive database on the test server."""
+    return pg_server.clean_archive()
+
+
+@pytest.fixture
+def pg_new_database(pg_server) -> str:
+    """A brand-new database (no schema yet), dropped after the test."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)

@@ -26,7 +26,8 @@ from briefings.errors import ConfigError
 from briefings.feeds.config import SourceSpec, load_sources
 from briefings.feeds.fetch import HttpClient
 from briefings.feeds.parse import parse_feed
-from briefings.feeds.poll import poll_source
+from briefings.feeds.poll import poll_source, source_status
+from briefings.feeds.robots import ROBOTS_TTL, UNREACHABLE_TTL
 from tests.conftest import CONFIG
 
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
@@ -554,3 +555,73 @@ def test_notify_names_a_channel_of_channels_yaml(tmp_path: Path) -> None:
                                          "    notify: [daily-seeds, nowhere]\n", encoding="utf-8")
     [problem] = check_config_dir(folder)
     assert "nowhere" in problem.message and problem.file.endswith("sources.yaml")
+
+
+ROBOTS = b"User-agent: *\nDisallow: /members/\n\nUser-agent: briefings-feeds\nDisallow: /private/\nAllow: /\n"
+
+
+def page_of(co: str) -> bytes:
+    head = f"<html><head><title>{co} 설비투자 발표</title></head>"
+    return f"{head}<body><article>{story(co)}</article></body></html>".encode()
+
+
+def test_robots_txt_keeps_page_fetches_off_disallowed_paths(server: FeedServer, empty: Archive) -> None:
+    server.routes["/robots.txt"] = static(ROBOTS, "text/plain")
+    server.routes["/private/1"] = static(page_of("가상텔레콤"), "text/html; charset=utf-8")
+    server.routes["/news/2"] = static(page_of("예시모바일"), "text/html; charset=utf-8")
+    http = client()
+    blocked = poll_source(empty, SourceSpec(name="p1", page=server.url + "/private/1", interval=30), http, NOW)
+    assert blocked.blocked and "disallows /private/1" in blocked.blocked and blocked.error is None
+    assert "skipped" in blocked.summary_line() and server.hits("/private/1") == 0
+    status = source_status(empty, "p1")
+    assert status.get("failures", 0) == 0 and "robots.txt" in status["skipped"]
+    fine = poll_source(empty, SourceSpec(name="p2", page=server.url + "/news/2", interval=30), http, NOW)
+    assert len(fine.new) == 1 and fine.blocked is None
+    assert server.hits("/robots.txt") == 1  # one robots.txt per host, cached
+    assert "skipped" not in source_status(empty, "p2")
+
+
+def test_robots_txt_is_asked_again_after_its_time_and_404_allows(server: FeedServer) -> None:
+    clock = [0.0]
+    http = HttpClient(timeout=5, host_delay=0, monotonic=lambda: clock[0], use_env_proxy=False)
+    assert http.allowed(server.url + "/private/1").allowed  # no robots.txt (404): everything allowed
+    server.routes["/robots.txt"] = static(ROBOTS, "text/plain")
+    clock[0] += ROBOTS_TTL - 1
+    assert http.allowed(server.url + "/private/1").allowed and server.hits("/robots.txt") == 1
+    clock[0] += 2
+    assert not http.allowed(server.url + "/private/1").allowed and server.hits("/robots.txt") == 2
+    assert http.allowed(server.url + "/members/1").allowed  # the `*` group does not bind a named bot
+
+
+def test_unreachable_robots_txt_blocks_pages_for_a_while(server: FeedServer) -> None:
+    clock = [0.0]
+    http = HttpClient(timeout=5, host_delay=0, monotonic=lambda: clock[0], use_env_proxy=False)
+    server.routes["/robots.txt"] = lambda _h: (503, {"Retry-After": "60"}, b"down")
+    verdict = http.allowed(server.url + "/news/1")
+    assert not verdict.allowed and "unreachable" in (verdict.reason or "") and "503" in (verdict.reason or "")
+    server.routes["/robots.txt"] = static(b"User-agent: *\nAllow: /\n", "text/plain")
+    assert not http.allowed(server.url + "/news/1").allowed  # the verdict holds until it is due again
+    clock[0] += UNREACHABLE_TTL + 1
+    assert http.allowed(server.url + "/news/1").allowed and server.hits("/robots.txt") == 2
+
+
+def test_feed_is_read_but_its_disallowed_linked_page_is_not(server: FeedServer, empty: Archive) -> None:
+    server.routes["/robots.txt"] = static(b"User-agent: *\nDisallow: /\n", "text/plain")
+    summary = "가상텔레콤이 내년 설비투자 계획을 발표했다고 밝혔다."
+    server.routes["/feed.xml"] = static(rss2([("r-1", "/article/9", "Sat, 21 Nov 2026 09:00:00 +0900", summary)]))
+    server.routes["/article/9"] = static(page_of("가상텔레콤"), "text/html; charset=utf-8")
+    report = poll_source(empty, feed_source(server, fetch_pages=True), client(), NOW)
+    assert len(report.new) == 1 and report.error is None
+    assert server.hits("/article/9") == 0 and any("robots.txt" in note for note in report.notes)
+    assert "설비투자" in "\n".join(p.text for p in empty.get(report.new[0]).paragraphs)
+
+
+def test_ingest_of_a_disallowed_url_is_skipped_not_failed(server: FeedServer, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server.routes["/robots.txt"] = static(ROBOTS, "text/plain")
+    server.routes["/private/3"] = static(page_of("가상텔레콤"), "text/html; charset=utf-8")
+    db = str(tmp_path / "r.sqlite3")
+    assert cli.main(["ingest", f"{server.url}/private/3", "--db", db, "--config", str(CONFIG)]) == 0
+    assert "skipped" in capsys.readouterr().out and server.hits("/private/3") == 0

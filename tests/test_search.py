@@ -224,6 +224,13 @@ def test_an_archive_in_the_old_term_format_is_reindexed_on_open(tmp_path):
     conn.execute("DROP TABLE search_stale")
     conn.execute("DROP INDEX articles_ingested_utc")  # and without what later migrations added
     conn.execute("ALTER TABLE articles DROP COLUMN ingested_utc")
+    for trigger in ("article_added", "article_removed", "source_added", "source_changed", "source_removed",
+                    "company_added", "company_removed", "theme_added", "theme_removed"):  # and 0008's
+        conn.execute(f"DROP TRIGGER {trigger}")
+    for table in ("article_grid", "grid_days", "tag_days", "source_counts", "archive_changes", "leases"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.executescript("DROP INDEX articles_unslim; ALTER TABLE articles DROP COLUMN slim;"
+                       " ALTER TABLE article_companies DROP COLUMN about;")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()

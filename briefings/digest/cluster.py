@@ -65,6 +65,23 @@ def features(article: Article) -> Features:
                     head, frozenset(t for t in head if t in title), numbers, slots(fp))
 
 
+KEPT_FEATURES = 5000
+_kept: dict[str, tuple[Article, Features]] = {}
+
+
+def _features(article: Article) -> Features:
+    """features(), kept for the very article objects a store hands out again (its parsed slim
+    articles): the same object always gives the same features."""
+    hit = _kept.get(article.id)
+    if hit is not None and hit[0] is article:
+        return hit[1]
+    if len(_kept) >= KEPT_FEATURES:
+        _kept.clear()
+    found = features(article)
+    _kept[article.id] = (article, found)
+    return found
+
+
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -128,7 +145,7 @@ def cluster(articles: Iterable[Article], decide: Callable[[Features, Features], 
     loosely related articles does not snowball into one story the way single linkage would.
     """
     ordered = sorted(articles, key=_order)
-    items = [features(a) for a in ordered]
+    items = [_features(a) for a in ordered]
     matches: dict[int, list[int]] = defaultdict(list)
     for i, j in candidate_pairs(items):
         if decide(items[i], items[j]):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from briefings.analysis.korean import morphemes
 from briefings.analysis.taxonomy import Taxonomy
@@ -11,11 +13,11 @@ from briefings.digest.model import Digest, Grid, GridCell, Section, Story, Summa
 from briefings.digest.rank import Ranked, assess, rank
 from briefings.digest.spec import DigestSpec, Period, resolve_window
 from briefings.models import Article
-from briefings.store.base import ArchiveStore, ArticleFilter
+from briefings.store.base import ArchiveStore, ArticleFilter, Subset
 from briefings.summarize import repeats
 from briefings.summary.score import centrality as rank_sentences
 
-MAX_ARTICLES = 5000
+MAX_ARTICLES = 5000  # a section's stories are chosen from at most its newest this many articles (a pool)
 STORY_SENTENCES = 2  # a story is its line and at most two sentences
 GROUP_SUMMARY_SENTENCES = 2
 SUMMARY_CANDIDATES = 40  # sentences a section summary is chosen from, at most, of each kind
@@ -94,30 +96,44 @@ def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, co
                  [taxonomy.theme_label(t, lang) for t in lead.theme_ids], lead.url, mention=not ranked.about)
 
 
+@lru_cache(maxsize=50_000)
+def _terms(sentence: str) -> tuple[str, ...]:
+    """A summary sentence's morphemes, analysed once per process: digests show the same sentences
+    again and again, and the analyser takes a millisecond or more per sentence."""
+    return tuple(morphemes(sentence))
+
+
 def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story],
                   company: str | None) -> list[SummaryLine]:
     """A few sentences the section's story lines do not already say: first what the stories left
     out by max_stories are about (most important first), then what other outlets add to the shown
     ones (the most central of those). A sentence that repeats a shown story's summary, or an earlier
-    pick, is skipped; passing mentions add nothing."""
-    said = [set(morphemes(text)) for story in stories for text in story.summary]
+    pick, is skipped; passing mentions add nothing. Sentences are analysed only as far as the choice
+    reads them: the other outlets' only when what was left out did not fill the lines."""
+    said = [set(_terms(text)) for story in stories for text in story.summary]
     left_out = [(text, r.lead.id) for r in hidden if r.about for text in _summary(r.lead, company)[:1]]
     left_out = left_out[:SUMMARY_CANDIDATES]
+    lines: list[SummaryLine] = []
+
+    def take(candidates: Iterable[tuple[tuple[str, str], tuple[str, ...]]]) -> bool:
+        for candidate, tokens in candidates:
+            terms = set(tokens)
+            if not terms or any(repeats(terms, u) for u in said):
+                continue
+            said.append(terms)
+            lines.append(SummaryLine(*candidate))
+            if len(lines) == GROUP_SUMMARY_SENTENCES:
+                return True
+        return False
+
+    if take((c, _terms(c[0])) for c in left_out):
+        return lines
     added = [(text, other.id) for r in shown if r.about for other in r.members if other is not r.lead
              for text in _summary(other, company)][:SUMMARY_CANDIDATES]
-    added_tokens = [morphemes(text) for text, _ in added]
+    added_tokens = [_terms(text) for text, _ in added]
     scores = rank_sentences([set(t) for t in added_tokens])
     by_centrality = sorted(range(len(added)), key=lambda i: (-scores[i], i))
-    ordered = [(c, morphemes(c[0])) for c in left_out] + [(added[i], added_tokens[i]) for i in by_centrality]
-    lines: list[SummaryLine] = []
-    for candidate, tokens in ordered:
-        terms = set(tokens)
-        if not terms or any(repeats(terms, u) for u in said):
-            continue
-        said.append(terms)
-        lines.append(SummaryLine(*candidate))
-        if len(lines) == GROUP_SUMMARY_SENTENCES:
-            break
+    take((added[i], added_tokens[i]) for i in by_centrality)
     return lines
 
 
@@ -132,20 +148,26 @@ def section_for(key: str, label: str, articles: list[Article], company: str | No
 
 
 class Composer:
-    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy):
+    """Stories per section from the newest `pool` articles of that section (read slim: no text), the
+    grid's counts from the store's kept counts (complete for any window). A section holding more
+    articles than the pool says so in a note; a keyword spec reads whole documents (it needs the text)."""
+
+    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy, pool: int | None = None):
         self.store = store
         self.taxonomy = taxonomy
-        self.capped = False  # a read stopped at MAX_ARTICLES: the digest must say so
+        self.pool = MAX_ARTICLES if pool is None else pool
+        self.capped = False  # a section held more than the pool: the digest must say so
 
-    def _articles(self, spec: DigestSpec, period: Period) -> list[Article]:
-        companies = [self.taxonomy.resolve_company(c) or c for c in spec.companies]
-        themes = [self.taxonomy.resolve_theme(t) or t for t in spec.themes]
-        since, until = period.date_bounds()
-        found = self.store.articles(ArticleFilter(since=since, until=until,
-                                                  ingested_after=period.ingested_after,
-                                                  ingested_until=period.ingested_until), MAX_ARTICLES)
-        self.capped = self.capped or len(found) >= MAX_ARTICLES
-        return [a for a in found if _wanted(a, spec, companies, themes)]
+    def _read(self, subset: Subset, spec: DigestSpec, limit: int, probe: bool = False) -> list[Article]:
+        """The newest `limit` articles of a subset that the spec takes; marks the digest capped when
+        there were more (unless this only `probe`s whether there are any)."""
+        if not (spec.include_keywords or spec.exclude_keywords):
+            found = self.store.slim_articles(subset, limit + 1)
+            self.capped = self.capped or (len(found) > limit and not probe)
+            return found[:limit]
+        found = self.store.slim_articles(subset, self.pool + 1, full=True)
+        self.capped = self.capped or (len(found) > self.pool and not probe)
+        return [a for a in found[:self.pool] if _wanted(a, spec, [], [])][:limit]
 
     def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None,
                 as_of: datetime | None = None) -> Digest:
@@ -153,54 +175,71 @@ class Composer:
         labels = LABELS[lang]
         period = resolve_window(spec.window, now, last_delivery, as_of=as_of)
         period_label = labels["all"] if period.start is None and period.end is None else period.label()
-        articles = self._articles(spec, period)
+        since, until = period.date_bounds()
+        window = ArticleFilter(since=since, until=until, ingested_after=period.ingested_after,
+                               ingested_until=period.ingested_until)
+        wanted_companies = tuple(self.taxonomy.resolve_company(c) or c for c in spec.companies)
+        wanted_themes = tuple(self.taxonomy.resolve_theme(t) or t for t in spec.themes)
         title = spec.title or labels[spec.group]
         digest = Digest(title, period_label, lang, [], generated_at=now.isoformat(timespec="minutes"))
-        if not articles:
+        if not self._read(Subset(window, wanted_companies, wanted_themes), spec, 1, probe=True):
             digest.empty = True
             digest.empty_message = (labels["empty"].format(since=period.start) if period.start
                                     else labels["empty_all"])
             return digest
-        company_ids = [self.taxonomy.resolve_company(c) or c for c in spec.companies] or self.taxonomy.company_ids
-        theme_ids = [self.taxonomy.resolve_theme(t) or t for t in spec.themes] or self.taxonomy.theme_ids
+        company_ids = list(wanted_companies) or self.taxonomy.company_ids
+        theme_ids = list(wanted_themes) or self.taxonomy.theme_ids
+
+        def narrowed(companies: tuple[str, ...] = (), themes: tuple[str, ...] = (), no_theme: bool = False) -> Subset:
+            flt = ArticleFilter(companies, themes, since, until, period.ingested_after, period.ingested_until)
+            return Subset(flt, wanted_companies, wanted_themes, no_theme)
+
         if spec.group == "theme":
-            keys = [(t, self.taxonomy.theme_label(t, lang), lambda a, t=t: t in a.theme_ids, None) for t in theme_ids]
+            keys = [(t, self.taxonomy.theme_label(t, lang), narrowed(themes=(t,)), None) for t in theme_ids]
             if not spec.themes:  # articles with no theme are not silently dropped
-                keys.append(("other", labels["other"], lambda a: not a.theme_ids, None))
+                keys.append(("other", labels["other"], narrowed(no_theme=True), None))
         else:
-            keys = [(c, self.taxonomy.company_name(c, lang), lambda a, c=c: c in a.company_ids, c)
-                    for c in company_ids]
-        sections = [section_for(key, label, [a for a in articles if member(a)], company, spec, self.taxonomy)
-                    for key, label, member, company in keys]
+            keys = [(c, self.taxonomy.company_name(c, lang), narrowed(companies=(c,)), c) for c in company_ids]
+        sections = [section_for(key, label, self._read(subset, spec, self.pool), company, spec, self.taxonomy)
+                    for key, label, subset, company in keys]
         # A section holding only passing mentions of its company follows those with stories about theirs.
         found = [s for s in sections if s]
         digest.sections = [s for s in found if s.leads] + [s for s in found if not s.leads]
         if spec.group == "grid":
-            digest.grid = self._grid(articles, spec, period, company_ids, theme_ids)
-        if self.capped:  # never a silent cap: the counts and stories cover only the newest articles
-            digest.notes.append(f"가장 최근 기사 {MAX_ARTICLES:,}건만 반영했습니다 / only the newest {MAX_ARTICLES:,} "
-                                "articles of the window were read: narrow the window for complete figures")
+            digest.grid = self._grid(window, spec, period, company_ids, theme_ids,
+                                     Subset(window, wanted_companies, wanted_themes))
+        if self.capped:  # never a silent cap: stories come from the newest articles, counts from all
+            counts = ("건수는 기간 전체 / counts cover the whole window" if spec.group == "grid" and not
+                      (spec.include_keywords or spec.exclude_keywords) else "")
+            digest.notes.append(f"이야기는 구역마다 가장 최근 기사 {self.pool:,}건에서 골랐습니다 / stories were "
+                                f"chosen from only the newest {self.pool:,} articles of a section: narrow the window "
+                                f"to see older ones" + (f"; {counts}" if counts else ""))
         return digest
 
-    def _grid(self, articles: list[Article], spec: DigestSpec, period: Period, company_ids: list[str],
-              theme_ids: list[str]) -> Grid:
+    def _grid(self, window: ArticleFilter, spec: DigestSpec, period: Period, company_ids: list[str],
+              theme_ids: list[str], everything: Subset) -> Grid:
         previous = period.previous()
-        before = self._articles(spec, previous) if previous else None
-
-        def counts(items: list[Article]) -> dict[tuple[str, str], int]:
-            out: dict[tuple[str, str], int] = {}
-            for a in items:
-                for tag in a.themes:
-                    owners = tag.companies or a.company_ids
-                    for c in owners:
-                        out[(c, tag.theme)] = out.get((c, tag.theme), 0) + 1
-            return out
-
-        now_counts = counts(articles)
-        old_counts = counts(before) if before is not None else None
+        before = ArticleFilter(since=previous.start, until=previous.end) if previous else None
+        if spec.include_keywords or spec.exclude_keywords:  # the text decides: count what was read
+            now_counts = _count(self._read(everything, spec, self.pool))
+            old_counts = (_count(self._read(Subset(before, everything.any_companies, everything.any_themes), spec,
+                                            self.pool)) if before else None)
+        else:  # kept counts: exact for every window, whatever the pool
+            now_counts = self.store.grid_counts(window)
+            old_counts = self.store.grid_counts(before) if before else None
         cells = {c: {t: GridCell(now_counts.get((c, t), 0), None if old_counts is None else old_counts.get((c, t), 0))
                      for t in theme_ids} for c in company_ids}
         lang = spec.language
         return Grid([(c, self.taxonomy.company_name(c, lang)) for c in company_ids],
                     [(t, self.taxonomy.theme_label(t, lang)) for t in theme_ids], cells,
                     previous.label() if previous else None)
+
+
+def _count(items: list[Article]) -> dict[tuple[str, str], int]:
+    """The grid's counts over articles read (a keyword spec): as the store keeps them otherwise."""
+    out: dict[tuple[str, str], int] = {}
+    for a in items:
+        for tag in a.themes:
+            for c in tag.companies or a.company_ids:
+                out[(c, tag.theme)] = out.get((c, tag.theme), 0) + 1
+    return out

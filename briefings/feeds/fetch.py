@@ -19,6 +19,8 @@ from email.utils import parsedate_to_datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
+from briefings.feeds.robots import RobotsCache, RobotsVerdict
+
 MAX_BYTES = 5_000_000
 MAX_REDIRECTS = 5
 USER_AGENT = "briefings-feeds/0.1 (+https://github.com/; polite news reader)"
@@ -103,6 +105,12 @@ class HttpClient:
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
         self._last_hit: dict[str, float] = {}
+        # robots.txt goes through this same client: its timeout, size cap, redirects and host delay
+        self.robots = RobotsCache(lambda url: self.get(url), USER_AGENT, monotonic=monotonic)
+
+    def allowed(self, url: str) -> RobotsVerdict:
+        """Whether the site's robots.txt lets this bot fetch the page `url` (asked once per host and TTL)."""
+        return self.robots.check(url)
 
     def _be_polite(self, url: str) -> None:
         host = urlsplit(url).netloc.lower()

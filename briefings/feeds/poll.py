@@ -41,12 +41,15 @@ class PollReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
     not_modified: bool = False
     skipped: bool = False  # still backing off from an earlier failure; nothing fetched
+    blocked: str | None = None  # robots.txt keeps the bot off this page: skipped, not a failure
     error: str | None = None
     status: int | None = None
     backoff_until: datetime | None = None
     notes: list[str] = field(default_factory=list)  # e.g. a linked page that could not be fetched
 
     def summary_line(self) -> str:
+        if self.blocked:
+            return f"{self.source}: skipped: {self.blocked}"
         if self.skipped:
             return f"{self.source}: backing off until {self.backoff_until:%Y-%m-%d %H:%M %Z}; not fetched"
         if self.error:
@@ -81,6 +84,9 @@ def _record(archive: Archive, source: SourceSpec, report: PollReport, now: datet
         return report
     status = source_status(archive, source.name)
     status["last_poll"] = now.isoformat(timespec="seconds")
+    status.pop("skipped", None)
+    if report.blocked:  # shown by `sources`; neither a success nor a failure
+        status["skipped"] = report.blocked
     if report.error:
         until = report.backoff_until.isoformat(timespec="seconds") if report.backoff_until else None
         status.update(last_error=report.error[:300], last_error_at=now.isoformat(timespec="seconds"),
@@ -88,7 +94,7 @@ def _record(archive: Archive, source: SourceSpec, report: PollReport, now: datet
         if status["failures"] >= FAILURES_TO_REPORT:
             log.warning("source %s has failed %d times in a row (last: %s); still retrying, next after %s",
                         source.name, status["failures"], report.error, status["backoff_until"])
-    else:
+    elif not report.blocked:
         seen = len(report.new) + len(report.updated) + report.unchanged + report.duplicate
         status.update(last_success=now.isoformat(timespec="seconds"), failures=0, backoff_until=None,
                       items_seen=int(status.get("items_seen", 0)) + seen,
@@ -132,6 +138,9 @@ def _page_article(result: FetchResult, url: str) -> RawArticle:
 
 def _with_page(item: FeedItem, http: HttpClient, now: datetime) -> tuple[RawArticle, str | None]:
     """The item's full text from its linked page; the feed's summary (and a note why) if that fails."""
+    verdict = http.allowed(item.link or "")
+    if not verdict.allowed:
+        return item.raw, f"page not fetched ({verdict.reason}); the feed's summary kept"
     result = http.get(item.link or "", now=now)
     if not result.ok:
         return item.raw, f"page not fetched ({result.error}); the feed's summary kept"
@@ -162,6 +171,9 @@ def _poll(archive: Archive, source: SourceSpec, http: HttpClient, now: datetime,
     _, until = backoff_state(archive, source.name)
     if not force and until is not None and until > now:
         report.skipped, report.backoff_until = True, until
+        return report
+    if source.page is not None and not (verdict := http.allowed(source.page)).allowed:
+        report.blocked = verdict.reason
         return report
     result = http.get(source.url, validators=load_validators(store, source.url), now=now)
     report.status = result.status
@@ -236,7 +248,13 @@ def _ingest_fetched(archive: Archive, source: SourceSpec, result: FetchResult, r
 
 
 def ingest_url(archive: Archive, url: str, http: HttpClient, now: datetime) -> PollReport:
-    """`briefings ingest URL`: a feed (all its items) or an article page, once, as a source would be."""
+    """`briefings ingest URL`: a feed (all its items) or an article page, once, as a source would be.
+
+    Whether URL is a feed is known only once fetched, so robots.txt is asked first, as for a page;
+    a feed the site keeps robots off can still be followed by listing it as a feed in sources.yaml."""
+    verdict = http.allowed(url)
+    if not verdict.allowed:
+        return PollReport(url, url, blocked=verdict.reason)
     result = http.get(url, now=now)
     report = PollReport(url, url, status=result.status)
     if not result.ok:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from briefings.ingest.pages import body, meta, structured
+from briefings.ingest.pages import body, captions, meta, structured
 
 MAX_NESTING = 5_000  # real news pages nest < 100 deep; HTML parsers are quadratic in depth
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})[^<>]{0,2000}?(/?)>")
@@ -75,13 +75,17 @@ def read_html(text: str) -> HtmlFields:
                  or data.published or blob.published)
     if published is None and (time_node := tree.css_first("time[datetime]")) is not None:
         published = time_node.attributes.get("datetime")
-    captions = [" ".join(n.text().split()) for n in tree.css("figcaption")]
-    captions = [c for c in captions if c]
     lead = meta.meta(tree, "og:description", "description", "twitter:description")
     chosen = body.choose(data.body if len(data.body) >= len(blob.body) else blob.body, text, lead)
     title = _title(tree, blob if blob.title and not data.title else data, site_names)
-    apart = {*captions, title}  # kept as captions and title, not repeated as body lines
+    # an extract from HTML brings its own captions; for a text-only one, the page's captions its text
+    # holds (a sidebar photo's caption is not this article's)
+    found = chosen.captions
+    if found is None:
+        held = "".join("".join(chosen.lines).split())
+        found = [c for c in captions.page_captions(tree) if "".join(c.split()) in held]
+    apart = {*found, title}  # kept as captions and title, not repeated as body lines
     lines = [ln for ln in chosen.lines if ln not in apart]
     return HtmlFields(lines, title=title, url=meta.meta(tree, "og:url"), published=published,
                       site_name=site_name, author=_author(tree, data if data.authors else blob, site_names),
-                      body_source=chosen.source, captions=captions)
+                      body_source=chosen.source, captions=found)

@@ -127,11 +127,20 @@ class Ingestor:
         except Exception as exc:  # a bug on one article must not stop the batch
             log.exception("failed to analyse %s", raw.source)
             return ItemReport(raw.source, "rejected", reason=f"internal error while analysing: {exc!r}")
-        existing = self.store.article_for_content(content_hash(article.title, article.paragraphs))
+        digest = content_hash(article.title, article.paragraphs)
+        existing = self.store.article_for_content(digest)
+        if not existing:
+            try:
+                self.store.add_article(article, key, raw.raw_bytes_hash)
+            except Exception:
+                # Another process (a second ingest, a bot's poll) stored the same text since the look-up
+                # above: the store refused it as a duplicate and rolled back; the archive keeps theirs.
+                existing = self.store.article_for_content(digest)
+                if not existing:
+                    raise
         if existing:
             self.store.record_source(key, raw.raw_bytes_hash, existing, "duplicate")
             return ItemReport(raw.source, "duplicate", existing, reason=f"same text as article {existing}")
-        self.store.add_article(article, key, raw.raw_bytes_hash)
         if seen and seen[1] and seen[1] != article.id:  # changed at its source: the new version replaces it
             self.store.supersede(seen[1], article.id)
             return ItemReport(raw.source, "added", article.id, reason=f"updated: replaces article {seen[1]}")

@@ -1,4 +1,4 @@
-"""The storage interface every archive backend implements (SQLite now, PostgreSQL next)."""
+"""The storage interface every archive backend implements: SQLite (sqlite.py) and PostgreSQL (postgres.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ class SearchPage:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Subset:
+    """The articles of one digest section: a window narrowed by any-of tag lists (a spec's companies
+    or themes match when the article carries at least one of them)."""
+
+    window: ArticleFilter  # dates and arrival bounds; its own companies/themes must all be tagged
+    any_companies: tuple[str, ...] = ()  # empty: no condition
+    any_themes: tuple[str, ...] = ()  # empty: no condition
+    no_theme: bool = False  # only articles with no theme tag at all (a theme digest's "other")
+
+
+GridCounts = dict[tuple[str, str], int]  # (company id, theme id) -> articles
+
+
 class ArchiveStore(Protocol):
     def source_seen(self, source: str) -> tuple[str, str | None] | None: ...
     def article_for_raw_hash(self, raw_hash: str) -> str | None: ...
@@ -70,8 +84,30 @@ class ArchiveStore(Protocol):
     def reindex_search(self, entries: list[tuple[str, str]]) -> None: ...
     def articles(self, flt: ArticleFilter, limit: int | None = None) -> list[Article]: ...
     def quotes(self, company: str | None, speaker: str | None, limit: int) -> list[tuple[Article, dict]]: ...
+    # stats: totals by company, theme, outlet, year (of publication, "unknown" when undated) and source
+    # status, read from kept counts or indexes: never a pass over every article.
     def stats(self) -> dict[str, dict[str, int]]: ...
     def count(self) -> int: ...
+    # -- aggregates and slim reads (what digests, the grid, trends and alerts read at any archive size) --
+    # Slim articles of a subset, newest first (the key order search uses), at most `limit`: each an
+    # Article built from briefings.store.slim.slim_doc(article) as written at ingest — everything
+    # clustering, ranking and a story line read, without paragraph text, evidence spans, people,
+    # removed lines or quotes. `full=True` reads whole documents instead (keyword specs need the text).
+    def slim_articles(self, subset: Subset, limit: int, full: bool = False) -> list[Article]: ...
+    # Counts per (company, theme) as the grid counts them — each theme tag counts once for each of its
+    # own `companies`, or for each of the article's companies when it names none — over the articles
+    # of a window (dates and arrival bounds; the filter's companies/themes must be empty). Exact at any
+    # size, from counts kept at ingest; never reads articles.
+    def grid_counts(self, flt: ArticleFilter) -> GridCounts: ...
+    # Articles per publication day tagged with a company (kind "company") or a theme (kind "theme"),
+    # from `since` to `until` inclusive; days without articles are left out.
+    def day_counts(self, kind: str, tag: str, since: date, until: date) -> dict[date, int]: ...
+    # How many articles tagged with `company` as being about it (CompanyTag.about) arrived (ingested,
+    # compared in UTC) after `start` and up to `end`: the coverage-alert counts.
+    def arrival_count(self, company: str, start: datetime, end: datetime) -> int: ...
+    # A cheap token that changes whenever an article is added, removed or superseded: result caches
+    # key on it. Equal tokens mean the archive's articles are the same.
+    def data_version(self) -> tuple[int, ...]: ...
     # The delivery ledger (exactly-once posting per channel and scheduled slot).
     def begin_delivery(self, channel: str, slot: datetime, now: datetime, owner: str = "",
                        claim_until: datetime | None = None, owner_gone: Callable[[str], bool] | None = None
@@ -84,9 +120,12 @@ class ArchiveStore(Protocol):
     def unfinished_deliveries(self, channel: str, since: datetime) -> list[datetime]: ...
     def delivery_status(self, channel: str) -> dict[str, str | int | None] | None: ...
     def last_delivered(self, channel: str) -> datetime | None: ...
+    def last_slot(self, channel: str) -> datetime | None: ...  # the newest slot seen, posted or not
     # A named lease (e.g. "scheduler"): exactly one live process holds it. hold_lease takes a free or
-    # lapsed lease, or renews one this owner holds, until `until`; False while another owner holds it.
-    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool: ...
+    # lapsed lease, or renews one this owner holds, until `until`; False while another owner holds it
+    # (unless `owner_gone` says the holder's process is dead: then it is taken at once, as a claim is).
+    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime,
+                   owner_gone: Callable[[str], bool] | None = None) -> bool: ...
     def release_lease(self, name: str, owner: str) -> None: ...
     def get_state(self, key: str) -> str | None: ...
     def set_state(self, key: str, value: str, now: datetime) -> None: ...

@@ -1,4 +1,5 @@
-"""Delivery ledger on SQLite: exactly-once posting per (channel, slot), resumable by part; plus bot state."""
+"""Delivery ledger on SQLite: exactly-once posting per (channel, slot), resumable by part; named leases
+(one process at a time fires scheduled jobs); plus bot state."""
 
 from __future__ import annotations
 
@@ -89,6 +90,26 @@ class SqliteLedger(Transactional):
         """The newest slot this channel's ledger has seen, posted or not."""
         row = self.conn.execute("SELECT max(slot) FROM deliveries WHERE channel = ?", (channel,)).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime,
+                   owner_gone: Callable[[str], bool] | None = None) -> bool:
+        """Take the lease when it is free, lapsed or ours (renewing it until `until`), or when its holder's
+        process is known gone; False while another live owner holds it. Read and write under one lock."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT owner, held_until FROM leases WHERE name = ?", (name,)).fetchone()
+            if (row is not None and row[0] != owner and datetime.fromisoformat(row[1]) > now
+                    and not (owner_gone and owner_gone(row[0]))):
+                return False
+            conn.execute("INSERT INTO leases(name, owner, held_until, since) VALUES (?, ?, ?, ?) ON CONFLICT(name)"
+                         " DO UPDATE SET held_until = excluded.held_until, since = CASE WHEN leases.owner ="
+                         " excluded.owner THEN leases.since ELSE excluded.since END, owner = excluded.owner",
+                         (name, owner, until.isoformat(), now.isoformat()))
+        return True
+
+    def release_lease(self, name: str, owner: str) -> None:
+        """Give the lease up (a clean stop), so a standby takes it at its next try rather than at the lapse."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
     def get_state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,)).fetchone()

@@ -5,31 +5,21 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from datetime import UTC, date
+from datetime import UTC
 from importlib import resources
 from pathlib import Path
 
 from briefings.models import Article
+from briefings.store.aggregates import SqliteAggregates
 from briefings.store.base import ArticleFilter, SearchHit, SearchPage, TextQuery
+from briefings.store.keys import MAX_SEQ as _MAX_SEQ
+from briefings.store.keys import SEQ_BITS as _SEQ_BITS
+from briefings.store.keys import day_number, key_range
 from briefings.store.ledger import SqliteLedger
+from briefings.store.slim import slim_doc
 
-_EPOCH = date(1900, 1, 1)
-_SEQ_BITS = 20
-_MAX_SEQ = (1 << _SEQ_BITS) - 1
-
-
-def day_number(day: date) -> int:
-    return (day - _EPOCH).days + 1
-
-
-def key_range(flt: ArticleFilter) -> tuple[int, int]:
-    """The article-key range a date filter allows (undated articles sit at day 0)."""
-    low = day_number(flt.since) << _SEQ_BITS if flt.since else 0
-    high = (day_number(flt.until) << _SEQ_BITS) | _MAX_SEQ if flt.until else (1 << 62)
-    if flt.since or flt.until:
-        low = max(low, 1 << _SEQ_BITS)
-    return low, high
-
+__all__ = ["SqliteStore", "day_number", "fts_match", "key_range", "open_store"]
+SLIM_BATCH = 500
 
 def _fts_string(token: str) -> str | None:
     """A token as an FTS5 string: always quoted, so no user text is ever FTS5 syntax."""
@@ -66,7 +56,7 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteStore(SqliteLedger):
+class SqliteStore(SqliteAggregates, SqliteLedger):
     """The embedded default store. One connection per instance; safe for one thread at a time."""
 
     def __init__(self, path: str | Path):
@@ -87,8 +77,11 @@ class SqliteStore(SqliteLedger):
     def migrate(self) -> None:
         """Apply what is missing. The version is read under the write lock, so processes starting
         together on one archive apply each step once (the others wait, then see it done)."""
-        if self.schema_version() >= max((v for v, _ in _migrations()), default=0):
-            return
+        if self.schema_version() < max((v for v, _ in _migrations()), default=0):
+            self._apply_migrations()
+        self._fill_slim()
+
+    def _apply_migrations(self) -> None:
         for version, sql in _migrations():
             with self.transaction() as conn:
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
@@ -96,6 +89,19 @@ class SqliteStore(SqliteLedger):
                 for statement in filter(str.strip, sql.split(";\n")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+
+    def _fill_slim(self) -> None:
+        """Slim documents for rows written before they were kept (once, after an upgrade; a partial
+        index lists only those rows, so an archive that has them all answers at once)."""
+        while True:
+            with self.transaction() as conn:
+                rows = conn.execute("SELECT key, doc FROM articles WHERE slim IS NULL LIMIT ?",
+                                    (SLIM_BATCH,)).fetchall()
+                conn.executemany("UPDATE articles SET slim = ? WHERE key = ?", [
+                    (json.dumps(slim_doc(Article.from_dict(json.loads(doc))), ensure_ascii=False), key)
+                    for key, doc in rows])
+            if len(rows) < SLIM_BATCH:
+                return
 
     def close(self) -> None:
         self.conn.close()
@@ -136,7 +142,8 @@ class SqliteStore(SqliteLedger):
         self.add_articles([(article, source_key, raw_hash)])
 
     def add_articles(self, items: list[tuple[Article, str, str]]) -> None:
-        """Many articles in one transaction: a bulk ingest commits once per batch, not per article."""
+        """Many articles in one transaction: a bulk ingest commits once per batch, not per article. An
+        article whose id or text is already archived is not added again; its source records the duplicate."""
         with self.transaction():
             for article, source_key, raw_hash in items:
                 self._insert(article, source_key, raw_hash)
@@ -144,14 +151,23 @@ class SqliteStore(SqliteLedger):
     def _insert(self, article: Article, source_key: str, raw_hash: str) -> None:
         conn = self.conn
         key = self._next_key(article)
-        conn.execute(
-            "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?))",
+        added = conn.execute(
+            "INSERT INTO articles(key, id, content_hash, title, published, outlet, ingested_at, doc, ingested_utc,"
+            " slim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', ?), ?) ON CONFLICT DO NOTHING",
             (key, article.id, article.content_hash, article.title,
              article.published.iso() if article.published else None, article.outlet, article.ingested_at,
-             json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at))
-        conn.executemany("INSERT INTO article_companies VALUES (?, ?, ?)",
-                         [(c.company, key, c.mentions) for c in article.companies])
+             json.dumps(article.to_dict(), ensure_ascii=False), article.ingested_at,
+             json.dumps(slim_doc(article), ensure_ascii=False))).rowcount
+        if not added:  # already archived (another process added it first): its source is a duplicate of that
+            existing = conn.execute("SELECT id FROM articles WHERE content_hash = ? OR id = ?",
+                                    (article.content_hash, article.id)).fetchone()[0]
+            self._upsert_source(source_key, raw_hash, existing, "duplicate")
+            return
+        conn.executemany("INSERT INTO article_companies(company_id, article_key, mentions, about) VALUES (?, ?, ?, ?)",
+                         [(c.company, key, c.mentions, int(c.about)) for c in article.companies])
+        pairs = Counter((c, tag.theme) for tag in article.themes for c in tag.companies or article.company_ids)
+        conn.executemany("INSERT INTO article_grid VALUES (?, ?, ?, ?)",
+                         [(key, c, t, n) for (c, t), n in pairs.items()])
         conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
                          [(t.theme, key, t.score) for t in article.themes])
         conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
@@ -180,7 +196,10 @@ class SqliteStore(SqliteLedger):
         article_id = article_id.strip().lower()
         row = self.conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None and len(article_id) >= 4 and article_id.isalnum():
-            rows = self.conn.execute("SELECT doc FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)).fetchall()
+            # a prefix is an index range on id: [prefix, prefix with its last character moved up one)
+            upper = article_id[:-1] + chr(ord(article_id[-1]) + 1)
+            rows = self.conn.execute("SELECT doc FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                                     (article_id, upper)).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return self._article(row) if row else None
 
@@ -196,10 +215,14 @@ class SqliteStore(SqliteLedger):
                            f" AND t.article_key = {key_column})")
             params.append(theme)
         # Arrival times are compared in UTC (ingested_utc, indexed): offsets in ingested_at vary by clock.
-        for bound, op in ((flt.ingested_after, ">"), (flt.ingested_until, "<=")):
-            if bound is not None:
-                clauses.append(f"{key_column} IN (SELECT key FROM articles WHERE ingested_utc {op} ?)")
-                params.append(bound.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+        # A lower bound selects the few recent arrivals by index; an upper bound (a slot) lets nearly
+        # everything through, so it is checked per row rather than collected.
+        if flt.ingested_after is not None:
+            clauses.append(f"{key_column} IN (SELECT key FROM articles WHERE ingested_utc > ?)")
+            params.append(flt.ingested_after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+        if flt.ingested_until is not None:
+            clauses.append(f"(SELECT ingested_utc FROM articles WHERE key = {key_column}) <= ?")
+            params.append(flt.ingested_until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
         return " AND ".join(clauses), params
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
@@ -251,28 +274,9 @@ class SqliteStore(SqliteLedger):
         where = " AND ".join(clauses) or "1"
         rows = self.conn.execute(
             f"SELECT a.doc, q.speaker, q.role, q.company_id, q.text FROM quotes q JOIN articles a"
-            f" ON a.key = q.article_key WHERE {where} ORDER BY a.key DESC, q.rowid LIMIT ?", [*params, limit])
+            f" ON a.key = q.article_key WHERE {where} ORDER BY q.article_key DESC, q.rowid LIMIT ?", [*params, limit])
         return [(self._article(r), {"speaker": r["speaker"], "role": r["role"], "company": r["company_id"],
                                     "text": r["text"]}) for r in rows]
-
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-    def stats(self) -> dict[str, dict[str, int]]:
-        def counts(sql: str) -> dict[str, int]:
-            return {str(k): v for k, v in self.conn.execute(sql)}
-
-        years = Counter((p or "unknown")[:4] if p else "unknown" for (p,) in
-                        self.conn.execute("SELECT published FROM articles"))
-        return {
-            "articles": {"total": self.count()},
-            "company": counts("SELECT company_id, count(*) FROM article_companies GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "theme": counts("SELECT theme_id, count(*) FROM article_themes GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "outlet": counts(
-                "SELECT coalesce(outlet, 'unknown'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "year": dict(sorted(years.items())),
-            "sources": counts("SELECT status, count(*) FROM sources GROUP BY 1 ORDER BY 1"),
-        }
 
 
 def open_store(path: str | Path) -> SqliteStore:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from briefings.ingest.pages.captions import MAX_BOXES, is_aside, page_captions, take_captions
+from briefings.ingest.pages.merge import fill_gaps
+
 _DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, button, svg, template"
 _BR = re.compile(r"<br\s*/?>", re.I)
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|pre|tr|section|article|dd|dt|figcaption)\s*>", re.I)
@@ -27,6 +30,8 @@ class Candidate:
     source: str
     lines: list[str]
     link_chars: int = 0
+    captions: list[str] | None = None  # None: the extract came without its HTML, captions unknown
+    link_texts: frozenset[str] = frozenset()  # lines that are some link's text on the page
 
     @property
     def chars(self) -> int:
@@ -52,17 +57,21 @@ def from_trafilatura(text: str) -> Candidate:
     except Exception:  # a library failure on one odd page costs that candidate only
         out = None
     lines = [" ".join(ln.split()) for ln in (out or "").splitlines() if ln.strip()]
-    links = _link_texts(text) if lines else set()
-    return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links))
+    links = frozenset(_link_texts(text) if lines else ())
+    return Candidate("trafilatura", lines, sum(len(ln) for ln in lines if ln in links), link_texts=links)
 
 
-def _lines_with_links(fragment: str) -> tuple[list[str], int]:
+def _read_fragment(source: str, fragment: str) -> Candidate:
+    """An extract's lines, with its captions and embedded players taken out of the body text."""
     marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", _BR.sub("\n", fragment))
     tree = LexborHTMLParser(marked)
-    links = sum(len(" ".join(a.text().split())) for a in tree.css("a"))
     root = tree.body or tree.root
-    text = root.text(separator="") if root is not None else ""
-    return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()], links
+    if root is None:
+        return Candidate(source, [], 0, [])
+    captions = take_captions(root)
+    links = sum(len(" ".join(a.text().split())) for a in root.css("a"))
+    text = root.text(separator="")
+    return Candidate(source, [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()], links, captions)
 
 
 def from_readability(text: str) -> Candidate:
@@ -72,8 +81,7 @@ def from_readability(text: str) -> Candidate:
         summary = Document(text).summary(html_partial=True)
     except Exception:  # as above: an unparseable page leaves the other candidates
         return Candidate("readability", [])
-    lines, links = _lines_with_links(summary)
-    return Candidate("readability", lines, links)
+    return _read_fragment("readability", summary)
 
 
 def from_densest_block(text: str) -> Candidate:
@@ -100,8 +108,7 @@ def from_densest_block(text: str) -> Candidate:
     if not scores:
         return Candidate("fallback", [])
     best = nodes[max(scores, key=lambda k: scores[k])]
-    lines, links = _lines_with_links(best.html or "")
-    return Candidate("fallback", lines, links)
+    return _read_fragment("fallback", best.html or "")
 
 
 def _pairs(text: str) -> set[str]:
@@ -113,6 +120,26 @@ def covers(lead: str, candidate: Candidate) -> float:
     """How much of the page's stated summary (og:description) a candidate's text contains."""
     want = _pairs(lead.rstrip(".… "))
     return len(want & _pairs(" ".join(candidate.lines))) / len(want) if want else 1.0
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def without_asides(candidate: Candidate, page: str, keep: Candidate) -> Candidate:
+    """`candidate` without the lines that sit in a box the page names as an aside (most read, related,
+    ads) and that does not hold `keep`'s text, so is not the article's own container. A whole page has
+    more such boxes than an extract (ad slots, menus), so more are looked at."""
+    anchor = _flat(max(keep.lines, key=len))[:40] if keep.lines else ""
+    root = LexborHTMLParser(page).body
+    named = [] if root is None else [n for n in root.css("[class], [id]") if is_aside(n)][:3 * MAX_BOXES]
+    boxes = [_flat(n.text() or "") for n in named]
+    boxes = [b for b in boxes if not anchor or anchor not in b]
+    if not boxes:
+        return candidate
+    joined = "\n".join(boxes)
+    lines = [ln for ln in candidate.lines if _flat(ln) not in joined]
+    return Candidate(candidate.source, lines, candidate.link_chars, candidate.captions, candidate.link_texts)
 
 
 def choose(structured: list[str], page: str, lead: str | None = None) -> Candidate:
@@ -131,11 +158,21 @@ def choose(structured: list[str], page: str, lead: str | None = None) -> Candida
         # readability keeps the article's container whole and drops trafilatura's stray teaser lists;
         # only a far shorter pick than trafilatura's suggests it caught a fragment
         if len(usable) == 2 and read.chars < MIN_TRUSTED_CHARS and read.chars < 0.3 * traf.chars:
-            best = traf
+            # trafilatura may have taken a most-read box for the story: judged, and used, without it
+            traf = usable[1] = without_asides(traf, page, read)
+            if read.chars < 0.3 * traf.chars:
+                best = traf
         if len(usable) == 2 and lead and len(lead) >= MIN_LEAD_CHARS:
             fit = {c.source: covers(lead, c) for c in usable}
             if fit[best.source] < LEAD_COVERED <= max(fit.values()):
                 best = max(usable, key=lambda c: fit[c.source])
+        if best is read and len(usable) == 2:
+            avoid = {*traf.link_texts, *(read.captions or [])}
+            lines, added = fill_gaps(read.lines, traf.lines, avoid)
+            if added:  # a caption readability dropped with its photo is no gap in the text either
+                lines, added = fill_gaps(read.lines, traf.lines, avoid | set(page_captions(LexborHTMLParser(page))))
+            if added:
+                return Candidate("readability+trafilatura", lines, read.link_chars, read.captions)
         return best
     fallback = from_densest_block(page)
     return max((trusted, fallback), key=lambda c: c.chars)

@@ -1,0 +1,8 @@
+-- Named leases: one live process at a time holds each (the scheduler leader of a platform). A holder
+-- renews its lease well before `held_until`; a lapsed lease, or one whose process is known gone, is taken.
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    held_until TEXT NOT NULL,
+    since      TEXT NOT NULL
+)

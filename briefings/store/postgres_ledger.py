@@ -1,0 +1,130 @@
+"""Delivery ledger, leases and bot state on PostgreSQL: the same claims as SqliteLedger, made atomic with
+row locks (SELECT … FOR UPDATE) and upserts instead of SQLite's whole-database write lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from briefings.store.ledger import Start
+
+
+class PostgresLedger:
+    """Mixed into PostgresStore; uses its pooled `transaction`, `_rows` and `_one`."""
+
+    def transaction(self) -> AbstractContextManager[psycopg.Connection]:
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        raise NotImplementedError
+
+    def begin_delivery(self, channel: str, slot: datetime, now: datetime, owner: str = "",
+                       claim_until: datetime | None = None, owner_gone: Callable[[str], bool] | None = None
+                       ) -> Start:
+        """'new' (claimed now), 'resume' (an earlier run stopped part-way; claimed now), 'done' (posted)
+        or 'busy' (another live process holds the claim: it is posting this slot)."""
+        key = (channel, slot.isoformat())
+        until = (claim_until or now).isoformat()
+        with self.transaction() as conn:
+            # Of two processes inserting at once, the second waits for the first and then finds its row.
+            if conn.execute("INSERT INTO deliveries (channel, slot, status, started_at, owner, claimed_until)"
+                            " VALUES (%s, %s, 'posting', %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                            (*key, now.isoformat(), owner, until)).fetchone():
+                return "new"
+            status, holder, held_until = conn.execute(
+                "SELECT status, owner, claimed_until FROM deliveries WHERE channel = %s AND slot = %s FOR UPDATE",
+                key).fetchone()
+            if status == "posted":
+                return "done"
+            if (status == "posting" and holder and holder != owner and held_until
+                    and datetime.fromisoformat(held_until) > now and not (owner_gone and owner_gone(holder))):
+                return "busy"
+            # failed, cut off, or a claim that lapsed or whose process is gone: ours now
+            conn.execute("UPDATE deliveries SET status = 'posting', owner = %s, claimed_until = %s"
+                         " WHERE channel = %s AND slot = %s", (owner, until, *key))
+        return "resume"
+
+    def renew_claim(self, channel: str, slot: datetime, owner: str, until: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET claimed_until = %s WHERE channel = %s AND slot = %s AND owner = %s",
+                         (until.isoformat(), channel, slot.isoformat(), owner))
+
+    def delivered_parts(self, channel: str, slot: datetime) -> dict[int, str]:
+        rows = self._rows("SELECT part, ref FROM delivery_parts WHERE channel = %s AND slot = %s",
+                          (channel, slot.isoformat()))
+        return {part: ref for part, ref in rows}
+
+    def record_part(self, channel: str, slot: datetime, part: int, ref: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO delivery_parts VALUES (%s, %s, %s, %s, %s)",
+                         (channel, slot.isoformat(), part, ref, now.isoformat()))
+
+    def finish_delivery(self, channel: str, slot: datetime, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'posted', finished_at = %s WHERE channel = %s AND slot = %s",
+                         (now.isoformat(), channel, slot.isoformat()))
+
+    def fail_delivery(self, channel: str, slot: datetime, error: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE deliveries SET status = 'failed', finished_at = %s, error = %s WHERE channel = %s"
+                         " AND slot = %s", (now.isoformat(), error[:500].replace("\x00", ""), channel,
+                                            slot.isoformat()))
+
+    def unfinished_deliveries(self, channel: str, since: datetime) -> list[datetime]:
+        """Slots since `since` that failed or were cut off: what a start retries."""
+        rows = self._rows("SELECT slot FROM deliveries WHERE channel = %s AND status != 'posted' AND slot >= %s"
+                          " ORDER BY slot", (channel, since.isoformat()))
+        return [datetime.fromisoformat(slot) for (slot,) in rows]
+
+    def delivery_status(self, channel: str) -> dict[str, str | int | None] | None:
+        """The newest delivery of a channel: slot, status, when it finished, its error and parts posted."""
+        row = self._one(
+            "SELECT d.slot, d.status, d.finished_at, d.error, (SELECT count(*) FROM delivery_parts p"
+            " WHERE p.channel = d.channel AND p.slot = d.slot) FROM deliveries d WHERE d.channel = %s"
+            " ORDER BY d.slot DESC LIMIT 1", (channel,))
+        if row is None:
+            return None
+        return {"slot": row[0], "status": row[1], "finished_at": row[2], "error": row[3], "parts": row[4]}
+
+    def last_delivered(self, channel: str) -> datetime | None:
+        row = self._one("SELECT max(slot) FROM deliveries WHERE channel = %s AND status = 'posted'", (channel,))
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def last_slot(self, channel: str) -> datetime | None:
+        """The newest slot this channel's ledger has seen, posted or not."""
+        row = self._one("SELECT max(slot) FROM deliveries WHERE channel = %s", (channel,))
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- leases -------------------------------------------------------------------------------
+    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Take the lease if it is free or lapsed, or renew it if `owner` holds it; False while another
+        owner holds it. One statement, so two processes never both take it."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "INSERT INTO leases (name, owner, held_until) VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE"
+                " SET owner = excluded.owner, held_until = excluded.held_until"
+                " WHERE leases.owner = excluded.owner OR leases.held_until <= %s RETURNING owner",
+                (name, owner, until, now)).fetchone()
+        return row is not None
+
+    def release_lease(self, name: str, owner: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))
+
+    # -- bot state ----------------------------------------------------------------------------
+    def get_state(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM bot_state WHERE key = %s", (key,))
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO bot_state VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE SET"
+                         " value = excluded.value, updated_at = excluded.updated_at", (key, value, now.isoformat()))
+
