@@ -275,6 +275,9 @@ class BulkRun:
         batch, self.batch = self.batch, []
         self.waiting_keys.clear()
         self.waiting_hashes.clear()
+        # Another process may have stored one of these texts since it was looked up: the store would
+        # keep theirs and record ours as a duplicate, so look again to report it as one.
+        batch = [entry for entry in batch if not self._stored_meanwhile(*entry)]
         if not batch:
             return
         try:
@@ -286,6 +289,13 @@ class BulkRun:
                     self.store.add_article(article, key, raw_hash)
                 except Exception as one:
                     self._write_failed(article, key, raw_hash, item, one)
+
+    def _stored_meanwhile(self, article: Article, key: str, raw_hash: str, item: ItemReport) -> bool:
+        existing = self.store.article_for_content(article.content_hash)
+        if existing:
+            self.store.record_source(key, raw_hash, existing, "duplicate")
+            _set(item, "duplicate", existing, f"same text as article {existing}")
+        return bool(existing)
 
     def _write_failed(self, article: Article, key: str, raw_hash: str, item: ItemReport, exc: Exception) -> None:
         """Another process may have stored the same text since it was looked up: then it is a duplicate."""
