@@ -268,7 +268,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
     p.add_argument("--workers", type=_positive, default=None, metavar="N",
                    help="processes analysing articles (default: one per CPU; 1: in this process). "
-                        "Fewer than 40 articles are always analysed in this process")
+                        "Fewer than 150 articles are always analysed in this process")
     p.add_argument("--progress", action="store_true",
                    help="show progress (count/total, articles/s, ETA) on stderr even when it is not a "
                         "terminal (on a terminal it is always shown; never with --json)")

@@ -29,7 +29,7 @@ from briefings.ingest.rules import CompiledRules
 from briefings.models import Article
 
 log = logging.getLogger(__name__)
-POOL_FROM = 40  # articles to analyse before a pool pays for its start (~2 s: each worker loads kiwi)
+POOL_FROM = 150  # articles to analyse before a pool pays for its start (~2 s on 2 idle cores: each worker loads kiwi)
 IN_FLIGHT_PER_WORKER = 8  # enough queued work to keep every worker busy while the parent writes
 
 
