@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -130,7 +130,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             """An admin's `post NAME`: the digest as of this minute, through the same ledger (so a second
             request within the minute posts nothing) and the same retries as a scheduled one."""
             channel = config.by_name()[name]
-            slot = clock().astimezone(UTC).replace(second=0, microsecond=0)
+            # The slot is the end of this minute: a digest is composed as the archive stood at its slot,
+            # so the minute's start would leave out what arrived in the last seconds (a story just polled).
+            slot = clock().astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
             if channel.platform in posters:
                 return await deliverer.deliver(channel, slot)
             return await preview.deliver(channel, slot, poster_platform="console")

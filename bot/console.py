@@ -7,6 +7,7 @@ the scheduler keeps running while the prompt waits.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import threading
 import uuid
@@ -14,13 +15,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.actions import Actions
-from bot.answering import SLOW_NOTICE, Answerer, CommandTimedOut, command_name
+from bot.answering import SLOW_NOTICE, Answerer, CommandTimedOut, Notice, command_name
 from bot.channels import ChannelSpec
 from bot.rendering import attachment, render_off_loop
 from bot.workers import ArchiveWorker
-from briefings.commands import Commands
+from briefings.commands import INTERNAL_ERROR, Commands
 from briefings.templating import TemplateSet
 
+log = logging.getLogger(__name__)
 PROMPT = "briefings> "
 CHART_FOLDER = Path("var/files")  # charts and exports asked for at the console
 
@@ -40,9 +42,11 @@ class ConsoleAdapter:
         self.out.write(text if text.endswith("\n") else text + "\n")
         self.out.flush()
 
-    async def answer(self, line: str) -> str:
+    async def answer(self, line: str, on_slow: Notice | None = None) -> str:
         async def taking_longer() -> None:
             self.write(f"({command_name(line)}) {SLOW_NOTICE}")
+            if on_slow is not None:
+                await on_slow()
 
         try:
             reply = await self.answerer.run_text(line, taking_longer)
@@ -80,17 +84,52 @@ class ConsoleAdapter:
     async def run(self) -> None:
         lines = self._read_lines_in_background()
         self.write("briefings console — type `help` (Korean or English commands), `quit` to leave.")
-        while True:
-            self.out.write(PROMPT)
-            self.out.flush()
-            line = await lines.get()
-            if not line:  # end of input
-                return
-            line = line.strip()
-            if line in ("quit", "exit", "q"):
-                return
-            if line:
-                self.write(await self.answer(line))
+        late: set[asyncio.Task] = set()  # slow answers, printed when they arrive
+        try:
+            while True:
+                self.out.write(PROMPT)
+                self.out.flush()
+                line = await lines.get()
+                if not line or line.strip() in ("quit", "exit", "q"):  # end of input, or asked to
+                    break
+                if line.strip():
+                    await self._answer_at_prompt(line.strip(), late)
+        except asyncio.CancelledError:  # the bot is stopping: nothing more is printed
+            for task in late:
+                task.cancel()
+            raise
+        if late:  # answers already promised are printed before the console ends (each ends by the cap)
+            await asyncio.wait(late)
+
+    async def _answer_at_prompt(self, line: str, late: set[asyncio.Task]) -> None:
+        """A quick answer is printed before the next prompt; a slow one, once it has said so, is
+        printed when it arrives, and the prompt is back meanwhile."""
+        noticed = asyncio.Event()
+
+        async def on_slow() -> None:
+            noticed.set()
+
+        job = asyncio.ensure_future(self.answer(line, on_slow))
+        told = asyncio.ensure_future(noticed.wait())
+        try:
+            await asyncio.wait({job, told}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            told.cancel()
+        if job.done():
+            self.write(job.result())
+            return
+        late.add(job)
+        job.add_done_callback(lambda done: self._print_late(line, done, late))
+
+    def _print_late(self, line: str, job: asyncio.Task, late: set[asyncio.Task]) -> None:
+        late.discard(job)
+        if job.cancelled():
+            return
+        if (exc := job.exception()) is not None:
+            log.error("console: %r failed: %r", line[:80], exc)
+        self.write(f"\n[{command_name(line)}]\n{INTERNAL_ERROR if exc is not None else job.result()}")
+        self.out.write(PROMPT)
+        self.out.flush()
 
     async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
         path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"

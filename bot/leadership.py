@@ -57,7 +57,7 @@ class Leadership:
         now = self.clock()
         until = now + self.lease
         try:
-            held = await self.worker.call(lambda a: {n for n in names if a.store.hold_lease(
+            held = await self.worker.write(lambda a: {n for n in names if a.store.hold_lease(
                 n, self.owner, now, until, owner_gone=owner_gone)})
         except Exception as exc:  # the archive is unreachable: we cannot know we hold anything, so fire nothing
             log.error("could not renew %s: %r; not firing their jobs until it works", ", ".join(names), exc)
@@ -105,9 +105,14 @@ class Leadership:
     async def release(self) -> None:
         """A clean stop gives the leases up, so a standby takes over at its next try."""
         held, self.held = sorted(self.held), set()
-        if held:
-            await self.worker.call(lambda a: [a.store.release_lease(n, self.owner) for n in held])
-            log.info("released %s", ", ".join(held))
+        if not held:
+            return
+        try:
+            await self.worker.write(lambda a: [a.store.release_lease(n, self.owner) for n in held])
+        except Exception as exc:  # they lapse instead: a standby takes over within a lease
+            log.warning("could not release %s: %r", ", ".join(held), exc)
+            return
+        log.info("released %s", ", ".join(held))
 
     def gate(self, name: str, job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         """`job`, fired only while this process holds `name`."""

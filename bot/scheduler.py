@@ -130,14 +130,14 @@ async def catch_up(worker, channels: list, deliver: Deliver, clock: Callable[[],
     the last day is tried again. The ledger skips what is done; tasks are returned, not awaited."""
     tasks = []
     for channel in channels:
-        last = await worker.call(lambda a, c=channel: max(
+        last = await worker.read(lambda a, c=channel: max(
             filter(None, (a.store.last_slot(c.name), a.store.last_slot("console:" + c.name))), default=None))
         log_missed_slots(channel, last, clock(), grace_seconds)
         due = due_slot(channel, clock(), grace_seconds)
         if due is not None:
             tasks.append(asyncio.create_task(deliver(channel, due), name=f"catch-up {channel.name}"))
         since = clock() - timedelta(days=1)
-        for slot in await worker.call(lambda a, c=channel, s=since: a.store.unfinished_deliveries(ledger_key(c), s)):
+        for slot in await worker.read(lambda a, c=channel, s=since: a.store.unfinished_deliveries(ledger_key(c), s)):
             if slot != due:  # the due one is already being caught up
                 tasks.append(asyncio.create_task(deliver(channel, slot), name=f"retry {channel.name}"))
     return tasks

@@ -2,10 +2,13 @@
 
 An Archive (its SQLite connection) is not thread-safe, so every thread here owns one and nothing else
 touches it. Writes (ingest, the delivery ledger, state) go through the single writer thread, so two
-writes of this process never interleave; reads (chat commands, digest composition) are taken by
-whichever reader is free, each on its own connection, so a slow `grid` holds up only its own reader.
-SQLite's WAL lets readers run while the writer writes, and each read sees what was committed before
-it started.
+writes of this process never interleave; reads (chat commands, digest composition) go to a free
+reader, each on its own connection, so a slow `grid` holds up only its own reader. SQLite's WAL lets
+readers run while the writer writes, and each read sees what was committed before it started.
+
+A read goes to the first idle reader in a fixed order, not round the pool: the caches that live with
+a connection or its article objects (parsed articles, clustering features) stay warm on the first
+reader while commands come one at a time, and the others take over only when it is busy.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -43,7 +47,10 @@ class ArchiveWorker:
         except BaseException:
             self._writer.shutdown()
             raise
-        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._inboxes: list[queue.SimpleQueue[Job]] = []  # one per reader: what it was handed
+        self._idle: list[bool] = []
+        self._backlog: deque[Job] = deque()  # reads waiting for any reader to be free
+        self._lock = threading.Lock()
         self._readers: list[threading.Thread] = []
         self._closed = False
         try:
@@ -59,12 +66,18 @@ class ArchiveWorker:
 
     def _start_reader(self, opener: Callable[[], Archive], n: int) -> None:
         opened: Future[None] = Future()
-        thread = threading.Thread(target=self._serve, args=(opener, opened), name=f"archive-read-{n}", daemon=True)
+        inbox: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        thread = threading.Thread(target=self._serve, args=(opener, opened, inbox, n), name=f"archive-read-{n}",
+                                  daemon=True)
         thread.start()
         opened.result()  # an archive that cannot be opened fails the start, not the first command
+        with self._lock:
+            self._inboxes.append(inbox)
+            self._idle.append(True)
         self._readers.append(thread)
 
-    def _serve(self, opener: Callable[[], Archive], opened: Future[None]) -> None:
+    def _serve(self, opener: Callable[[], Archive], opened: Future[None], inbox: queue.SimpleQueue[Job],
+               n: int) -> None:
         try:
             archive = opener()
         except BaseException as exc:
@@ -72,14 +85,22 @@ class ArchiveWorker:
             return
         opened.set_result(None)
         try:
-            while (job := self._jobs.get()) is not None:
-                fn, future = job
-                if not future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    future.set_result(fn(archive))
-                except BaseException as exc:  # the caller sees it; the reader goes on
-                    future.set_exception(exc)
+            while (job := inbox.get()) is not None:
+                while job is not None:
+                    fn, future = job
+                    outcome: tuple[bool, Any] | None = None
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            outcome = (True, fn(archive))
+                        except BaseException as exc:  # the caller sees it; the reader goes on
+                            outcome = (False, exc)
+                    with self._lock:  # idle again (or on to the backlog) before the caller hears back,
+                        job = self._backlog.popleft() if self._backlog else None  # so its next read
+                        self._idle[n] = job is None  # comes back to this reader
+                    if outcome is not None and outcome[0]:
+                        future.set_result(outcome[1])
+                    elif outcome is not None:
+                        future.set_exception(outcome[1])
         finally:
             archive.close()
 
@@ -90,7 +111,13 @@ class ArchiveWorker:
         if not self._readers:
             return self._writer.submit(fn, self._archive)
         future: Future = Future()
-        self._jobs.put((fn, future))
+        with self._lock:
+            free = next((n for n, idle in enumerate(self._idle) if idle), None)
+            if free is None:
+                self._backlog.append((fn, future))
+            else:
+                self._idle[free] = False
+                self._inboxes[free].put((fn, future))
         return future
 
     async def read(self, fn: Callable[[Archive], Any]) -> Any:
@@ -116,8 +143,8 @@ class ArchiveWorker:
         """Queued reads are answered first; a read still running after `wait_for_reads` is left to
         finish on its own (daemon) thread, which then closes its archive."""
         self._closed = True
-        for _ in self._readers:
-            self._jobs.put(None)
+        for inbox in self._inboxes:  # after its current read and the backlog, each reader ends
+            inbox.put(None)
         for thread in self._readers:
             thread.join(wait_for_reads)
             if thread.is_alive():

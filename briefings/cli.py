@@ -242,7 +242,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--config", default=default, help="config folder (default: $BRIEFINGS_CONFIG_DIR or ./config)")
-    parser.add_argument("--db", default=default, help="archive file (default: from briefings.yaml, or $BRIEFINGS_DB)")
+    parser.add_argument("--db", default=default, help="archive file or postgresql:// URL (default: from "
+                        "briefings.yaml, $BRIEFINGS_DB or $BRIEFINGS_DATABASE_URL)")
 
 
 # The global options are accepted after the command too (`briefings search 고객 --db FILE`): each

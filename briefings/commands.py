@@ -27,7 +27,7 @@ from briefings.errors import BriefingsError
 from briefings.textinput import normalize_input
 
 DIGEST_CACHE = 64  # chat digests kept per process
-CHAT_POOL = 200  # articles per section a chat reply chooses its stories from (see Commands._compose)
+CHAT_POOL = 240  # articles a chat reply chooses its stories from, shared by its sections (see Commands._compose)
 MAX_PAGE = 1000  # 5,000 results deep; past that, narrowing the query serves better
 PAGE_SIZE = 5
 EXPORT_LIMIT = 5000  # a chat file stays small enough to upload; the CLI exports everything
@@ -134,9 +134,10 @@ class Commands:
         return _note("briefings 명령 / commands", lines, self.lang)
 
     def _compose(self, spec: DigestSpec) -> Digest:
-        """A digest for a chat reply: stories from each section's newest CHAT_POOL articles (the
-        digest says so when a section holds more), counts over the whole window, within a chat
-        platform's few seconds at any archive size. Scheduled digests keep their full pool.
+        """A digest for a chat reply: stories from each section's newest articles, CHAT_POOL shared by
+        the sections (at least compose.MIN_POOL each; the digest says so when a section holds more),
+        counts over the whole window, within a chat platform's few seconds at any archive size.
+        Scheduled digests keep their full pool (compose.MAX_ARTICLES per section).
 
         Replies are kept per (spec, day, archive version): the same question on an unchanged archive
         is answered from memory (a copy, so a caller's changes never reach the kept one)."""
@@ -150,7 +151,7 @@ class Commands:
                 self.digests.move_to_end(key)
                 self.cache_hits += 1
         if kept is None:  # composed outside the lock: one slow digest never holds up another's look-up
-            kept = Composer(archive.store, archive.taxonomy, CHAT_POOL).compose(spec, now)
+            kept = Composer(archive.store, archive.taxonomy, budget=CHAT_POOL).compose(spec, now)
             with self.digests_lock:
                 self.digests[key] = kept
                 while len(self.digests) > DIGEST_CACHE:
@@ -173,7 +174,8 @@ class Commands:
                           + ("브리핑" if self.lang == "ko" else "briefing"))
         digest = self._compose(spec)
         quotes = self.ctx.archive.store.quotes(company, None, 3)
-        digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes]
+        # the quotes, then what the digest itself says (e.g. that stories come from the newest articles)
+        digest.notes = [f"“{q['text']}” — {_speaker(q)} ({a.id})" for a, q in quotes] + digest.notes
         return Reply(digest)
 
     def cmd_news(self, positional: list[str], named: dict[str, str]) -> Reply:

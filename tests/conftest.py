@@ -149,6 +149,16 @@ def pg_url(pg_server) -> str:
     return pg_server.clean_archive()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path: Path):
+    """An empty archive store on each backend in turn (the contract suite, tests/test_store_contract*.py)."""
+    from briefings.store import open_store
+    where = tmp_path / "archive.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    opened = open_store(where)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def pg_new_database(pg_server) -> str:
     """A brand-new database (no schema yet), dropped after the test."""

@@ -86,8 +86,10 @@ class TestServer:
             tables = [t for (t,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                                                   " AND tablename != 'schema_migrations'")]
             with conn.transaction():  # DELETE, not TRUNCATE: on a few rows it is ten times quicker
+                conn.execute("SET LOCAL session_replication_role = replica")  # no triggers: every table goes
                 for table in tables:
-                    conn.execute(f"DELETE FROM {table}")
+                    if table != "archive_changes":  # its one row stays (the version only has to move on)
+                        conn.execute(f"DELETE FROM {table}")
         return self._archive
 
     def create_database(self) -> str:

@@ -47,7 +47,8 @@ def make(n: int, rng: random.Random, day: date | None = None) -> Article:
                               about=rng.random() < 0.5) for c in companies],
         themes=[ThemeTag(t, 3.0, [], companies=rng.sample(companies, k=1) if companies and rng.random() < 0.5
                          else []) for t in themes],
-        quotes=[Quote("홍길동", "대표", None, "말했다", 0, "")] if rng.random() < 0.3 else [],
+        quotes=[Quote("홍길동", "대표", companies[0] if companies else None, "말했다", 0, "")] if rng.random() < 0.3
+        else [],
         summary=sentences[:1], story_terms=sorted(set(words[:3])), fingerprint=f"{n:08x}" * 64,
         terms=" ".join(words) + "\n" + " ".join(words))
 
@@ -279,4 +280,35 @@ def test_a_repeated_chat_digest_is_kept_until_the_archive_changes(tmp_path):
     assert sum(c.count for row in changed.grid.cells.values() for c in row.values()) == sum(
         c.count for row in first.grid.cells.values() for c in row.values()) + len(
         [1 for t in extra.themes for _ in (t.companies or extra.company_ids)])
+    archive.close()
+
+
+def test_a_brief_past_its_pool_says_so_beside_its_quotes(tmp_path, monkeypatch):
+    from briefings import commands as chat
+
+    archive = open_archive(tmp_path / "brief.sqlite3")
+    rng = random.Random(8)
+    articles = [make(n, rng, day=date(2026, 11, 1) + timedelta(days=n % 20)) for n in range(80)]
+    archive.store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    monkeypatch.setattr(chat, "CHAT_POOL", 5)  # one section: the whole budget
+    monkeypatch.setattr(compose, "MIN_POOL", 1)
+    notes = chat.Commands(chat.CommandContext(archive)).run_text("brief KT").digest.notes
+    assert any("홍길동" in n for n in notes) and any("only the newest 5 articles" in n for n in notes)
+    monkeypatch.setattr(chat, "CHAT_POOL", 500)
+    notes = chat.Commands(chat.CommandContext(archive)).run_text("brief KT").digest.notes
+    assert not any("newest" in n for n in notes)
+    archive.close()
+
+
+def test_keywords_narrow_a_company_digest_read_in_full(tmp_path):
+    archive = open_archive(tmp_path / "kw.sqlite3")
+    rng = random.Random(6)
+    articles = [make(n, rng, day=date(2026, 11, 1) + timedelta(days=n % 20)) for n in range(60)]
+    archive.store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    word = "낱말7"
+    spec = DigestSpec(group="company", companies=["KT"], include_keywords=[word], window="30d", max_stories=50)
+    digest = archive.compose_digest(spec)
+    shown = {i for section in digest.sections for story in section.stories for i in story.article_ids}
+    assert shown and shown == {a.id for a in articles if a.published and "kt" in a.company_ids
+                               and word in a.paragraphs[0].text}
     archive.close()

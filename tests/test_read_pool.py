@@ -153,6 +153,31 @@ async def test_reads_run_side_by_side_and_writes_one_at_a_time(pool):
     assert await pool.read(lambda a: (a.store.get_state("k-a"), a.store.get_state("k-b"))) == ("a", "b")
 
 
+async def test_reads_go_to_the_first_idle_reader_and_wait_their_turn_when_all_are_busy(pool):
+    def name(_archive) -> str:
+        return threading.current_thread().name
+
+    # One at a time, every read is the first reader's: its caches stay warm.
+    assert [await pool.read(name) for _ in range(4)] == ["archive-read-0"] * 4
+    held, release = [threading.Event(), threading.Event()], threading.Event()
+
+    def hold(n: int):
+        def run(_archive) -> str:
+            held[n].set()
+            assert release.wait(WAIT)
+            return threading.current_thread().name
+        return run
+
+    first = asyncio.ensure_future(pool.read(hold(0)))
+    assert await asyncio.to_thread(held[0].wait, WAIT)
+    second = asyncio.ensure_future(pool.read(hold(1)))  # the first is busy: the second reader takes it
+    assert await asyncio.to_thread(held[1].wait, WAIT)
+    third = asyncio.ensure_future(pool.read(lambda _a: release.is_set()))  # both busy: it waits its turn
+    release.set()
+    assert await asyncio.wait_for(asyncio.gather(first, second, third), WAIT) == [
+        "archive-read-0", "archive-read-1", True]
+
+
 async def test_a_read_sees_an_ingest_the_writer_just_committed(pool, tmp_path):
     path = distinct_articles(tmp_path, 3)
     report = await pool.write(lambda a: a.ingest([path]))
@@ -303,20 +328,39 @@ async def test_discord_a_command_past_the_hard_cap_says_so_in_place(discord_bot,
 
 
 # -- console ---------------------------------------------------------------------------------------
-async def test_console_prints_the_notice_then_the_answer_and_answers_others_meanwhile(pool, gated):
-    out = io.StringIO()
-    console = ConsoleAdapter(pool, gated, out, io.StringIO(""))
+class Screen(io.StringIO):
+    """What the console printed, with a wait for a text to appear in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self.changed.set()
+        return super().write(text)
+
+    async def shows(self, text: str) -> None:
+        while text not in self.getvalue():
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), WAIT)
+
+
+async def test_console_says_a_command_is_slow_answers_the_next_and_prints_the_slow_answer_after(pool, gated):
+    screen = Screen()
+    console = ConsoleAdapter(pool, gated, screen, io.StringIO("grid\nbrief KT\n"))
     timer = ManualTimer()
     console.answerer.sleep = timer.sleep
-    slow = asyncio.ensure_future(console.answer("grid"))
+    run = asyncio.ensure_future(console.run())
     await entered(gated)
-    assert "KT 브리핑" in await asyncio.wait_for(console.answer("brief KT"), WAIT)
     await timer.sleeping(console.answerer.deadlines.notice_after)
     timer.advance(console.answerer.deadlines.notice_after)
-    await timer.sleeping(console.answerer.deadlines.give_up_after - console.answerer.deadlines.notice_after)
-    assert out.getvalue() == f"(grid) {SLOW_NOTICE}\n" and not slow.done()
+    await screen.shows("KT 브리핑")  # the prompt came back and the next line was answered, grid still held
+    assert not gated.gate.is_set() and not run.done()
     gated.gate.set()
-    assert "기업 × 테마 현황" in await asyncio.wait_for(slow, WAIT)
+    await asyncio.wait_for(run, WAIT)  # end of input: the console ends once the promised answer is printed
+    text = screen.getvalue()
+    assert (text.index(f"(grid) {SLOW_NOTICE}") < text.index("KT 브리핑") < text.index("[grid]")
+            < text.index("기업 × 테마 현황"))
 
 
 async def test_console_past_the_hard_cap_names_the_command(pool, gated):

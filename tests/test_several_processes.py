@@ -126,11 +126,12 @@ async def test_commands_meet_the_chat_deadline_during_a_200_article_burst(seeded
 
 
 @pytest.mark.slow
-def test_two_ingests_of_the_same_files_at_once_store_each_article_once(tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_ingests_of_the_same_files_at_once_store_each_article_once(backend, request, tmp_path):
     """Both processes analyse the same articles in the same order, so they reach "store it" together:
     the one that loses the race finds the other's article (a duplicate), never an IntegrityError."""
     from tests.conftest import SEEDS, distinct_articles
-    db = tmp_path / "race.sqlite3"
+    db = tmp_path / "race.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_url")
     open_archive(db).close()  # the schema exists: the race is on the articles, not the migrations
     batch = distinct_articles(tmp_path, 60)
     command = [sys.executable, "-m", "bot.cli", "--config", str(CONFIG), "--db", str(db), "ingest", "--json",
@@ -206,8 +207,9 @@ def parts_of(keys: list[str], slot: datetime) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_two_bot_processes_post_each_part_once_and_the_standby_takes_over_from_a_killed_leader(
-        seeded_db, tmp_path):
+        backend, request, seeded_db, tmp_path):
     import signal
 
     from tests.fakes.slack import FakeSlack
@@ -224,8 +226,15 @@ channels:
     thread: true
     digest: {group: company, window: all, max_stories: 3}
 """, encoding="utf-8")
-    db = tmp_path / "shared.sqlite3"
-    shutil.copy(seeded_db, db)
+    if backend == "sqlite":
+        db = tmp_path / "shared.sqlite3"
+        shutil.copy(seeded_db, db)
+    else:  # the seeds archived before the slot, as in the SQLite copy, on the test server
+        from tests.conftest import SEEDS
+        db = request.getfixturevalue("pg_url")
+        archive = open_archive(db)
+        assert archive.ingest([SEEDS]).counts["added"] == 5
+        archive.close()
     due = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     # Both processes run on one clock moved to 40 s after a slot: that slot is due as they start, the
     # next comes 20 s later (`briefings run` reads the shift for tests only).
@@ -239,7 +248,8 @@ channels:
         leaders = [b for b in bots if b.said("leading scheduler:slack")]
         assert len(leaders) == 1, ["".join(b.log) for b in bots]
         leader, standby = leaders[0], next(b for b in bots if b is not leaders[0])
-        await poll(lambda: len(parts_of(posted_keys(fake), due)) == 4, WAIT, lambda: posted_keys(fake))
+        await poll(lambda: len(parts_of(posted_keys(fake), due)) == 4, WAIT,
+                   lambda: f"{posted_keys(fake)}\n{''.join(leader.log[-40:])}")
         leader.process.send_signal(signal.SIGKILL)
         assert await leader.process.wait() == -signal.SIGKILL
         killed_at = datetime.now(UTC) + timedelta(seconds=shift)  # on the processes' clock
@@ -262,6 +272,8 @@ channels:
         assert parts_of(keys, slot) == [f"kr-daily@{slot.isoformat()}#{n}" for n in range(4)]
     for change in ("standby for scheduler:slack", "leading scheduler:slack"):  # each change is logged once
         assert sum(change in line for line in standby.log) == 1, "".join(standby.log)
+    took_over = next(n for n, line in enumerate(standby.log) if "leading scheduler:slack" in line)
+    assert not any("digest kr-daily" in line for line in standby.log[:took_over])  # no catch-up while standing by
 
 
 async def test_a_slack_process_and_a_discord_process_each_post_their_own_platforms_digests(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from briefings.archive import Archive
 from briefings.commands import CommandContext, Commands
 from briefings.errors import ConfigError
 from briefings.settings import DATABASE_URL_ENV, DB_ENV, load_settings
-from briefings.store import open_store
+from briefings.store import ArticleFilter, open_store
+from briefings.store.base import Subset
 from briefings.store.location import redact
 from briefings.store.postgres import PostgresStore, StoreError
 from briefings.yamlconf import load_model
@@ -149,5 +151,109 @@ def test_errors_and_names_never_show_the_password(pg_server, pg_url):
     store = open_store(pg_url.replace("postgres@", "postgres:s3cret@"))  # trust auth: any password works
     try:
         assert "s3cret" not in repr(store)
+    finally:
+        store.close()
+
+
+async def test_two_bot_processes_on_one_postgresql_post_each_part_once(pg_url, tmp_path):
+    """As tests/test_several_processes.py does on SQLite: the second deliverer finds the slot claimed."""
+    import asyncio
+
+    from bot.delivery import ArchiveWorker, Deliverer
+    from tests.conftest import write_channels
+    from tests.test_several_processes import Poster
+    slot = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    seeding = Archive.open(CONFIG, pg_url, clock=lambda: FIXED_NOW)
+    seeding.ingest([SEEDS])
+    seeding.close()
+    workers = [ArchiveWorker(lambda: Archive.open(CONFIG, pg_url, clock=lambda: FIXED_NOW)) for _ in range(2)]
+    config = write_channels(tmp_path, """  - name: daily
+    platform: console
+    channel: t
+    schedule: "30 8 * * *"
+    digest: {group: company, window: all, max_stories: 50}
+""")
+    try:
+        channel = config.by_name()["daily"]
+        gate = asyncio.Event()
+        first, second = Poster(gate), Poster()
+        one = asyncio.create_task(Deliverer(workers[0], config, {"console": first}, lambda: slot).deliver(channel,
+                                                                                                         slot))
+        for _ in range(500):  # until the first has claimed the slot (it then waits on the gate mid-post)
+            if await workers[1].call(lambda a: a.store.delivery_status("daily")) is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert await Deliverer(workers[1], config, {"console": second}, lambda: slot).deliver(channel, slot) == 0
+        gate.set()
+        sent = await one
+        assert sent >= 1 and second.keys == [] and len(first.keys) == len(set(first.keys)) == sent
+        status = await workers[1].call(lambda a: a.store.delivery_status("daily"))
+        assert status["status"] == "posted" and status["parts"] == sent
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+def test_an_archive_of_the_first_schema_is_migrated_and_backfilled(pg_new_database):
+    """What migration 0001 left (no kept counts, no slim documents, no `about`): 0002 fills them in."""
+    import random
+    from collections import Counter
+
+    import psycopg
+
+    from tests.test_aggregates import WINDOWS, grid_count, in_window, make
+    rng = random.Random(5)
+    articles = [make(n, rng) for n in range(80)]
+    store = open_store(pg_new_database)
+    store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    store.close()
+    with psycopg.connect(pg_new_database, autocommit=True) as conn:
+        conn.execute("DROP TABLE article_grid, grid_days, tag_days, source_counts, archive_changes;"
+                     " DROP FUNCTION briefings_count_tag_days, briefings_count_tag, briefings_count_source,"
+                     " briefings_grid_changed, briefings_company_changed, briefings_theme_changed,"
+                     " briefings_article_changed, briefings_source_changed CASCADE;"
+                     " ALTER TABLE articles DROP COLUMN slim; ALTER TABLE article_companies DROP COLUMN about;"
+                     " ALTER TABLE leases DROP COLUMN since; DELETE FROM schema_migrations WHERE version > 1")
+    store = open_store(pg_new_database)
+    try:
+        assert store.schema_version() == 2
+        for flt in WINDOWS:
+            assert store.grid_counts(flt) == {k: v for k, v in grid_count(
+                [a for a in articles if in_window(a, flt)]).items() if v}
+        assert store.stats()["company"] == dict(Counter(c for a in articles for c in a.company_ids))
+        assert store.stats()["sources"] == {"added": 80} and store.count() == 80
+        start, end = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)
+        assert store.arrival_count("kt", start, end) == sum(
+            1 for a in articles if any(t.company == "kt" and t.about for t in a.companies))
+        slim = store.slim_articles(Subset(ArticleFilter()), 100)
+        assert len(slim) == 80 and all(a.paragraphs[0].text == "" for a in slim)
+    finally:
+        store.close()
+
+
+def test_a_server_that_cannot_start_says_why(tmp_path):
+    """The session fixture turns this into a failed test with the message, never a skip."""
+    from tests.pg import PostgresUnavailable, TestServer
+    server = TestServer()
+    try:
+        (server.root / "data").mkdir()
+        (server.root / "data" / "PG_VERSION").write_text("not a cluster")  # initdb refuses a used folder
+        with pytest.raises(PostgresUnavailable, match="initdb failed"):
+            server.start()
+    finally:
+        server.stop()
+    assert not server.root.exists()
+
+
+def test_connections_the_server_dropped_are_replaced(pg_url):
+    """A restart or an idle timeout ends the pool's connections: the next read gets a new one."""
+    import psycopg
+    store = open_store(pg_url)
+    try:
+        assert store.count() == 0
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid != pg_backend_pid()")
+        assert store.count() == 0 and store.get_state("x") is None
     finally:
         store.close()

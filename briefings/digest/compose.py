@@ -18,6 +18,7 @@ from briefings.summarize import repeats
 from briefings.summary.score import centrality as rank_sentences
 
 MAX_ARTICLES = 5000  # a section's stories are chosen from at most its newest this many articles (a pool)
+MIN_POOL = 40  # the smallest pool a section gets from a shared budget
 STORY_SENTENCES = 2  # a story is its line and at most two sentences
 GROUP_SUMMARY_SENTENCES = 2
 SUMMARY_CANDIDATES = 40  # sentences a section summary is chosen from, at most, of each kind
@@ -36,11 +37,8 @@ def _text(article: Article) -> str:
     return "\n".join([article.title, *(p.text for p in article.paragraphs)]).lower()
 
 
-def _wanted(article: Article, spec: DigestSpec, companies: list[str], themes: list[str]) -> bool:
-    if spec.companies and not set(article.company_ids) & set(companies):
-        return False
-    if spec.themes and not set(article.theme_ids) & set(themes):
-        return False
+def _keywords_take(article: Article, spec: DigestSpec) -> bool:
+    """The spec's keywords take the article (its companies and themes were matched by the store)."""
     text = _text(article)
     if spec.include_keywords and not any(k.lower() in text for k in spec.include_keywords):
         return False
@@ -152,10 +150,14 @@ class Composer:
     grid's counts from the store's kept counts (complete for any window). A section holding more
     articles than the pool says so in a note; a keyword spec reads whole documents (it needs the text)."""
 
-    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy, pool: int | None = None):
+    def __init__(self, store: ArchiveStore, taxonomy: Taxonomy, pool: int | None = None,
+                 budget: int | None = None):
         self.store = store
         self.taxonomy = taxonomy
-        self.pool = MAX_ARTICLES if pool is None else pool
+        self.pool = budget if budget is not None else MAX_ARTICLES if pool is None else pool
+        # A budget (a chat reply's) is shared by the sections: each gets budget / sections, at least
+        # MIN_POOL, so a reply's work is bounded whatever its grouping.
+        self.budget = budget
         self.capped = False  # a section held more than the pool: the digest must say so
 
     def _read(self, subset: Subset, spec: DigestSpec, limit: int, probe: bool = False) -> list[Article]:
@@ -167,7 +169,7 @@ class Composer:
             return found[:limit]
         found = self.store.slim_articles(subset, self.pool + 1, full=True)
         self.capped = self.capped or (len(found) > self.pool and not probe)
-        return [a for a in found[:self.pool] if _wanted(a, spec, [], [])][:limit]
+        return [a for a in found[:self.pool] if _keywords_take(a, spec)][:limit]
 
     def compose(self, spec: DigestSpec, now: datetime, last_delivery: datetime | None = None,
                 as_of: datetime | None = None) -> Digest:
@@ -200,6 +202,8 @@ class Composer:
                 keys.append(("other", labels["other"], narrowed(no_theme=True), None))
         else:
             keys = [(c, self.taxonomy.company_name(c, lang), narrowed(companies=(c,)), c) for c in company_ids]
+        if self.budget is not None:
+            self.pool = max(MIN_POOL, self.budget // len(keys))
         sections = [section_for(key, label, self._read(subset, spec, self.pool), company, spec, self.taxonomy)
                     for key, label, subset, company in keys]
         # A section holding only passing mentions of its company follows those with stories about theirs.

@@ -8,6 +8,7 @@ the newest-first key order are the SQLite store's (see briefings/store/sqlite.py
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,14 +21,17 @@ from psycopg_pool import ConnectionPool
 from briefings.errors import BriefingsError
 from briefings.models import Article
 from briefings.store.base import ArticleFilter, SearchHit, SearchPage, TextQuery
+from briefings.store.keys import MAX_SEQ, SEQ_BITS, day_number, key_range
 from briefings.store.location import redact
 from briefings.store.pg_text import terms_vectors, text_queries
+from briefings.store.postgres_aggregates import PostgresAggregates, utc_second
 from briefings.store.postgres_ledger import PostgresLedger
-from briefings.store.sqlite import _MAX_SEQ, _SEQ_BITS, day_number, key_range
+from briefings.store.slim import slim_doc
 
 # Advisory lock keys (any constant bigint; they are scoped to the database).
 MIGRATION_LOCK = 0x62726965_6D696701
 WRITE_LOCK = 0x62726965_77726974  # article keys are max+1 per day: writers of articles take turns
+SLIM_BATCH = 500
 
 
 class StoreError(BriefingsError):
@@ -45,11 +49,6 @@ def _text(value: str | None) -> str | None:
     return value.replace("\x00", "") if value else value
 
 
-def _utc_second(moment: datetime) -> datetime:
-    """A moment in UTC to the second, as the SQLite store compares arrival times."""
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
 def _arrival(ingested_at: str) -> datetime:
     moment = datetime.fromisoformat(ingested_at)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).replace(microsecond=0)
@@ -60,8 +59,9 @@ _UPSERT_SOURCE = ("INSERT INTO sources VALUES (%s, %s, %s, %s, now()) ON CONFLIC
                   " seen_at = excluded.seen_at")
 _INSERTS = {  # in this order: tags, quotes and index entries refer to their article
     "articles": "INSERT INTO articles (key, id, content_hash, title, published, outlet, ingested_at, ingested_utc,"
-                " doc) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-    "companies": "INSERT INTO article_companies VALUES (%s, %s, %s)",
+                " doc, slim) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+    "companies": "INSERT INTO article_companies (company_id, article_key, mentions, about) VALUES (%s, %s, %s, %s)",
+    "grid": "INSERT INTO article_grid VALUES (%s, %s, %s, %s)",
     "themes": "INSERT INTO article_themes VALUES (%s, %s, %s)",
     "quotes": "INSERT INTO quotes (article_key, speaker, role, company_id, text) VALUES (%s, %s, %s, %s, %s)",
     "terms": "INSERT INTO article_terms VALUES (%s, %s::tsvector, %s::tsvector)",
@@ -73,7 +73,7 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET TimeZone TO 'UTC'")  # naive datetimes (leases) mean UTC, whatever the server's zone
 
 
-class PostgresStore(PostgresLedger):
+class PostgresStore(PostgresAggregates, PostgresLedger):
     """The shared store for teams: several processes on one database. Safe to use from several threads."""
 
     def __init__(self, url: str, max_connections: int = 4, connect_timeout: float = 30.0):
@@ -82,8 +82,10 @@ class PostgresStore(PostgresLedger):
             psycopg.connect(url, connect_timeout=int(connect_timeout)).close()
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from None
+        # check: a connection the server dropped (a restart, an idle timeout) is replaced, not handed out
         self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, kwargs={"autocommit": True},
-                                   configure=_configure, open=False, name="briefings-archive")
+                                   configure=_configure, check=ConnectionPool.check_connection, open=False,
+                                   name="briefings-archive")
         self.pool.open(wait=True, timeout=connect_timeout)
         try:
             self.migrate()
@@ -122,8 +124,11 @@ class PostgresStore(PostgresLedger):
         """Apply what is missing, each step in a transaction holding an advisory lock: the version is
         read inside the lock, so processes starting together apply each step once."""
         steps = _migrations()
-        if self.schema_version() >= max((v for v, _ in steps), default=0):
-            return  # only a shortcut: the check that counts is the one under the lock
+        if self.schema_version() < max((v for v, _ in steps), default=0):  # a shortcut: the lock's check counts
+            self._apply(steps)
+        self._fill_slim()
+
+    def _apply(self, steps: list[tuple[int, str]]) -> None:
         for version, sql in steps:
             with self.transaction() as conn:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
@@ -133,6 +138,20 @@ class PostgresStore(PostgresLedger):
                     continue
                 conn.execute(sql)
                 conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (version,))
+
+    def _fill_slim(self) -> None:
+        """Slim documents for rows written before they were kept (once, after an upgrade; a partial
+        index lists only those rows, so an archive that has them all answers at once)."""
+        while True:
+            with self.transaction() as conn:
+                rows = conn.execute("SELECT key, doc FROM articles WHERE slim IS NULL ORDER BY key LIMIT %s"
+                                    " FOR UPDATE SKIP LOCKED", (SLIM_BATCH,)).fetchall()
+                with conn.cursor() as cur:
+                    cur.executemany("UPDATE articles SET slim = %s WHERE key = %s", [
+                        (json.dumps(slim_doc(Article.from_dict(json.loads(doc))), ensure_ascii=False), key)
+                        for key, doc in rows])
+            if len(rows) < SLIM_BATCH:
+                return
 
     # -- ingest -------------------------------------------------------------------------------
     def source_seen(self, source: str) -> tuple[str, str | None] | None:
@@ -152,6 +171,8 @@ class PostgresStore(PostgresLedger):
         """An article updated at its source: its sources point at the new version; the old one (tags,
         quotes, index entry, by cascade) is removed, so the archive holds the story once."""
         with self.transaction() as conn:
+            # Kept counts move by trigger: writers of articles take turns, so two never wait on each other.
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             conn.execute("UPDATE sources SET article_id = %s WHERE article_id = %s", (new_id, old_id))
             conn.execute("DELETE FROM articles WHERE id = %s", (old_id,))
 
@@ -173,11 +194,10 @@ class PostgresStore(PostgresLedger):
                     ([a.content_hash for a, _, _ in items], [a.id for a, _, _ in items])):
                 archived[digest] = archived[article_id] = article_id
             days = sorted({day_number(a.published.first_day()) if a.published else 0 for a, _, _ in items})
-            next_keys = {day: (day << _SEQ_BITS) if top is None else top + 1 for day, top in conn.execute(
+            next_keys = {day: (day << SEQ_BITS) if top is None else top + 1 for day, top in conn.execute(
                 "SELECT d, (SELECT max(key) FROM articles WHERE key BETWEEN d << %s AND (d << %s) | %s)"
-                " FROM unnest(%s::bigint[]) AS d", (_SEQ_BITS, _SEQ_BITS, _MAX_SEQ, days))}
-            rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("articles", "companies", "themes", "quotes",
-                                                                      "terms", "sources")}
+                " FROM unnest(%s::bigint[]) AS d", (SEQ_BITS, SEQ_BITS, MAX_SEQ, days))}
+            rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
             for article, source_key, raw_hash in items:
                 known = archived.get(article.content_hash) or archived.get(article.id)
                 if known:
@@ -199,8 +219,11 @@ class PostgresStore(PostgresLedger):
         rows["articles"].append((key, _text(article.id), _text(article.content_hash), _text(article.title),
                                  article.published.iso() if article.published else None, _text(article.outlet),
                                  _text(article.ingested_at), _arrival(article.ingested_at),
-                                 json.dumps(article.to_dict(), ensure_ascii=False)))
-        rows["companies"] += [(_text(c.company), key, c.mentions) for c in article.companies]
+                                 json.dumps(article.to_dict(), ensure_ascii=False),
+                                 json.dumps(slim_doc(article), ensure_ascii=False)))
+        rows["companies"] += [(_text(c.company), key, c.mentions, c.about) for c in article.companies]
+        pairs = Counter((c, tag.theme) for tag in article.themes for c in tag.companies or article.company_ids)
+        rows["grid"] += [(key, _text(c), _text(t), n) for (c, t), n in pairs.items()]
         rows["themes"] += [(_text(t.theme), key, t.score) for t in article.themes]
         rows["quotes"] += [(key, _text(q.speaker), _text(q.role), _text(q.company), _text(q.text) or "")
                            for q in article.quotes]
@@ -240,21 +263,18 @@ class PostgresStore(PostgresLedger):
         for bound, op in ((flt.ingested_after, ">"), (flt.ingested_until, "<=")):
             if bound is not None:
                 clauses.append(f"a.ingested_utc {op} %s")
-                params.append(_utc_second(bound))
+                params.append(utc_second(bound))
         return " AND ".join(clauses), params
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
         """Newest first; each phrase matches on the morpheme vector or the form vector (GIN), all ANDed."""
-        pairs = text_queries(query) if query is not None else []
-        if query is not None and query.phrases and not pairs:
+        queries = text_queries(query) if query is not None else []
+        if query is not None and query.phrases and not queries:
             return SearchPage([], offset, limit, has_more=False)  # words, but none the index could hold
-        where, params = self._filter_sql(flt, "t.article_key" if pairs else "a.key")
-        if pairs:
-            matches, match_params = [], []
-            for morphemes, forms in pairs:
-                options = [(col, q) for col, q in (("t.morphemes", morphemes), ("t.forms", forms)) if q]
-                matches.append("(" + " OR ".join(f"{col} @@ %s::tsquery" for col, _ in options) + ")")
-                match_params += [q for _, q in options]
+        where, params = self._filter_sql(flt, "t.article_key" if queries else "a.key")
+        if queries:
+            matches = ["(t.morphemes @@ %s::tsquery OR t.forms @@ %s::tsquery)"] * len(queries)
+            match_params = [q for q in queries for _ in range(2)]
             sql = (f"SELECT a.doc FROM article_terms t JOIN articles a ON a.key = t.article_key"
                    f" WHERE {' AND '.join(matches)} AND {where} ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
             params = [*match_params, *params]
@@ -294,25 +314,7 @@ class PostgresStore(PostgresLedger):
             clauses.append("q.speaker = %s")
             params.append(speaker)
         rows = self._rows(f"SELECT a.doc, q.speaker, q.role, q.company_id, q.text FROM quotes q JOIN articles a"
-                          f" ON a.key = q.article_key WHERE {' AND '.join(clauses)} ORDER BY a.key DESC, q.seq"
+                          f" ON a.key = q.article_key WHERE {' AND '.join(clauses)} ORDER BY q.article_key DESC, q.seq"
                           f" LIMIT %s", [*params, limit])
         return [(article, {"speaker": r[1], "role": r[2], "company": r[3], "text": r[4]})
                 for article, r in zip(self._articles(rows), rows, strict=True)]
-
-    def count(self) -> int:
-        return self._one("SELECT count(*) FROM articles")[0]
-
-    def stats(self) -> dict[str, dict[str, int]]:
-        def counts(sql: str) -> dict[str, int]:
-            return {str(k): v for k, v in self._rows(sql)}
-
-        years = counts("SELECT coalesce(nullif(left(published, 4), ''), 'unknown'), count(*) FROM articles GROUP BY 1")
-        return {
-            "articles": {"total": self.count()},
-            "company": counts("SELECT company_id, count(*) FROM article_companies GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "theme": counts("SELECT theme_id, count(*) FROM article_themes GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "outlet": counts(
-                "SELECT coalesce(outlet, 'unknown'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "year": dict(sorted(years.items())),
-            "sources": counts("SELECT status, count(*) FROM sources GROUP BY 1 ORDER BY 1"),
-        }

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 
 from briefings.store.ledger import Start
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # the session's zone is UTC
 
 
 class PostgresLedger:
@@ -103,16 +107,21 @@ class PostgresLedger:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     # -- leases -------------------------------------------------------------------------------
-    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime) -> bool:
-        """Take the lease if it is free or lapsed, or renew it if `owner` holds it; False while another
-        owner holds it. One statement, so two processes never both take it."""
+    def hold_lease(self, name: str, owner: str, now: datetime, until: datetime,
+                   owner_gone: Callable[[str], bool] | None = None) -> bool:
+        """Take the lease when it is free, lapsed or ours (renewing it until `until`), or when its holder's
+        process is known gone; False while another live owner holds it. The row is locked while read."""
         with self.transaction() as conn:
-            row = conn.execute(
-                "INSERT INTO leases (name, owner, held_until) VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE"
-                " SET owner = excluded.owner, held_until = excluded.held_until"
-                " WHERE leases.owner = excluded.owner OR leases.held_until <= %s RETURNING owner",
-                (name, owner, until, now)).fetchone()
-        return row is not None
+            conn.execute("INSERT INTO leases (name, owner, held_until, since) VALUES (%s, '', %s, %s)"
+                         " ON CONFLICT (name) DO NOTHING", (name, now, now))  # a row to lock, lapsed at once
+            holder, held_until = conn.execute("SELECT owner, held_until FROM leases WHERE name = %s FOR UPDATE",
+                                              (name,)).fetchone()
+            if (holder and holder != owner and held_until > _aware(now)
+                    and not (owner_gone and owner_gone(holder))):
+                return False
+            conn.execute("UPDATE leases SET owner = %s, held_until = %s, since = CASE WHEN owner = %s THEN since"
+                         " ELSE %s END WHERE name = %s", (owner, until, owner, now, name))
+        return True
 
     def release_lease(self, name: str, owner: str) -> None:
         with self.transaction() as conn:
