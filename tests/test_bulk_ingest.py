@@ -54,14 +54,20 @@ def docs(archive) -> dict[str, dict]:
     return {a.id: a.to_dict() | {"terms": a.terms} for a in archive.store.articles(archive.make_filter())}
 
 
-def test_two_workers_give_the_archive_one_process_gives(tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_workers_give_the_archive_one_process_gives(backend, tmp_path, request):
+    def fresh(name: str):
+        if backend == "sqlite":
+            return tmp_path / f"{name}.sqlite3"
+        return request.getfixturevalue("pg_server").clean_archive()
+
     records = synthetic(14)
     records.insert(5, {"title": "빈 기사", "body": "…"})  # rejected in a worker, the rest goes on
     records.append(dict(records[2]))  # the same record again: a duplicate of one still waiting to be written
     files = [write_jsonl(tmp_path / "a.jsonl", records[:9]), write_jsonl(tmp_path / "b.jsonl", records[9:])]
     results = []
     for workers in (1, 2):
-        archive = open_archive(tmp_path / f"w{workers}.sqlite3")
+        archive = open_archive(fresh(f"w{workers}"))
         report, analysis = run(archive, files, workers, pool_from=4)
         assert (analysis.pooled > 0) == (workers > 1)
         results.append(([(i.source, i.status, i.article_id, i.reason) for i in report.items], docs(archive)))
