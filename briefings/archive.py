@@ -100,9 +100,11 @@ class Archive:
             self._builder = ArticleBuilder.from_config(self.config_dir, self.taxonomy)
         return self._builder
 
-    def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Callable[[int, int], None] | None = None,
+               workers: int = 1) -> IngestReport:
+        """Files and folders; `progress(done, total)` in articles; `workers` analysing processes."""
         ingestor = Ingestor(self.store, self.builder, self.settings.ingest.max_file_bytes, self.clock)
-        return ingestor.ingest(paths, progress)
+        return ingestor.ingest(paths, progress, workers)
 
     def ingest_raw(self, articles: list[tuple[RawArticle, str]]) -> IngestReport:
         """Articles read from the network, each with its stable source key (see briefings/feeds)."""

@@ -55,8 +55,15 @@ def _open(args: argparse.Namespace) -> Archive:
     return Archive.open(args.config, args.db)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from rich.progress import Progress
+    from briefings.ingest.parallel import default_workers
+    from briefings.ingest.progress import ProgressLine
 
     urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
     if urls:  # a feed or an article page, read once as a source would be
@@ -66,12 +73,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return 1 if failed else 0
     archive = _open(args)
     paths = [Path(p) for p in args.paths if p not in urls]
+    tty = sys.stderr.isatty()
+    line = ProgressLine(sys.stderr, tty) if (args.progress or tty) and not args.json else None
     try:
-        show_bar = sys.stderr.isatty() and not args.json
-        with Progress(transient=True, disable=not show_bar) as bar:
-            task = bar.add_task("ingesting", total=None)
-            report = archive.ingest(paths, lambda done, total: bar.update(task, completed=done, total=total))
+        report = archive.ingest(paths, line, workers=args.workers or default_workers())
     finally:
+        if line:
+            line.close()
         archive.close()
     if args.json:
         _json({"counts": report.counts, "items": [vars(i) for i in report.items]})
@@ -259,6 +267,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("paths", nargs="+", help=".txt .md .html .json .jsonl files or folders")
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every file, not only problems")
+    p.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="processes analysing articles (default: one per CPU; 1: in this process). "
+                        "Fewer than 150 articles are always analysed in this process")
+    p.add_argument("--progress", action="store_true",
+                   help="show progress (count/total, articles/s, ETA) on stderr even when it is not a "
+                        "terminal (on a terminal it is always shown; never with --json)")
     p.set_defaults(handler=cmd_ingest)
 
     p = add_command(sub, "sources", help="each source of sources.yaml: last success, last error, items, next poll")

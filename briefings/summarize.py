@@ -10,13 +10,13 @@ over the sentences that speak of that company. Measured against lead baselines b
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from briefings.analysis.korean import index_terms, morphemes
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
-from briefings.summary.learned import BIAS, WEIGHTS, features, logit, probability
+from briefings.summary.learned import BIAS, WEIGHTS, bound, feature_row, logit, probability
 from briefings.summary.score import CANDIDATES, repeats, scores
 from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sentence, strip_dateline
 
@@ -29,11 +29,25 @@ FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter one
 PROBABILITY_FLOOR = 0.1  # a sentence the scorer gives less than this is not worth its room (bar the first)
 
 
-@dataclass
 class Candidate:
-    key: Key
-    text: str
-    terms: set[str]
+    """A sentence that may go into a summary. Its terms are analysed when the choice first needs them:
+    most of a long article's sentences are never in the running (see `choose`)."""
+
+    __slots__ = ("_terms", "key", "text")
+
+    def __init__(self, key: Key, text: str, terms: set[str] | None = None):
+        self.key = key
+        self.text = text
+        self._terms = terms
+
+    @property
+    def terms(self) -> set[str]:
+        if self._terms is None:
+            self._terms = set(index_terms(self.text))
+        return self._terms
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.key!r}, {self.text!r})"
 
 
 def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
@@ -52,7 +66,7 @@ def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
             continue
         (kept if reads_as_sentence(text) else fragments).append((key, clip(text, HARD_CAP)))
     chosen = kept or fragments[:CANDIDATES]
-    return [Candidate(key, text, set(index_terms(text))) for key, text in chosen]
+    return [Candidate(key, text) for key, text in chosen]
 
 
 def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, limit: int = MAX_SENTENCES,
@@ -63,21 +77,37 @@ def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, li
 
     `names` are the article's main companies (a sentence naming one is a feature of the scorer);
     the number of sentences follows from the scores: one under `floor` is left out.
+
+    Candidates are taken best first as before, but a candidate's words (a kiwi pass) are analysed
+    only when its upper bound could still put it next: a heap holds each candidate's bound until it
+    is analysed, then its exact score, so the order and the outcome are those of scoring them all.
     """
     if not cands:
         return []
-    rows = features([c.text for c in cands], [c.terms for c in cands], title, set(names))
-    score = [logit(row, weights, bias) for row in rows]
+    n, names = len(cands), set(names)
+    lead = cands[0].terms
+
+    def row(i: int, words: set[str] | None) -> list[float]:
+        return feature_row(i, n, cands[i].text, words, title, lead, names)
+
+    heap = [(-bound(row(i, None), i, bool(title), weights, bias), i, True) for i in range(n)]
+    heapq.heapify(heap)
     chosen: list[int] = []
     total = 0
-    for i in sorted(range(len(cands)), key=lambda i: (-score[i], i)):
-        if len(chosen) == limit:
-            break
-        if chosen and total + len(cands[i].text) > budget:
+    while heap and len(chosen) < limit:
+        negative, i, is_bound = heapq.heappop(heap)
+        too_long = bool(chosen) and total + len(cands[i].text) > budget
+        if is_bound:
+            # what would skip it when its turn comes skips it now: `chosen` and `total` only grow
+            if fill and chosen and (too_long or probability(-negative) < floor):
+                continue
+            heapq.heappush(heap, (-logit(row(i, cands[i].terms), weights, bias), i, False))
+            continue
+        if too_long:
             if fill:
                 continue
             break
-        if chosen and probability(score[i]) < floor:
+        if chosen and probability(-negative) < floor:
             continue
         if any(repeats(cands[i].terms, cands[j].terms) for j in chosen):
             continue

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
+from functools import cache, cached_property, lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefings.analysis.sentences import split_sentences as _split_sentences
 
@@ -42,12 +43,69 @@ def split_sentences(text: str) -> list[str]:
     return _split_sentences(text)
 
 
-def _tokens(text: str) -> list:
+_CACHED_CHARS = 1000  # up to this long, the last 1,024 distinct texts are remembered; longer, the last 4
+
+
+def _tokens(text: str) -> tuple:
+    """kiwi's tokens for a text, each distinct text analysed once: an article's whole text (for its
+    index entry and, through InContext, its paragraphs), its title, a sentence several companies'
+    summaries share, a repeated name. kiwi gives the same tokens for the same text."""
     if not text.strip():
-        return []
+        return ()
+    return _analysed(text) if len(text) <= _CACHED_CHARS else _analysed_long(text)
+
+
+def _analyse(text: str) -> tuple:
     analyser = kiwi()
     with _LOCK:
-        return analyser.tokenize(text)
+        return tuple(analyser.tokenize(text))
+
+
+_analysed = lru_cache(maxsize=1024)(_analyse)
+_analysed_long = lru_cache(maxsize=4)(_analyse)
+
+
+class Piece(NamedTuple):
+    """A token of a part of a longer text, its start relative to that part."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+
+
+@dataclass(frozen=True)
+class InContext:
+    """An article's title and paragraphs as the one text its index entry analyses ("\n"-joined),
+    so a paragraph's word boundaries are read from that single analysis instead of a second pass."""
+
+    text: str
+    starts: dict[int, int]  # paragraph index (-1: the title) → where its text starts in `text`
+
+    @classmethod
+    def of(cls, title: str, paragraphs: Sequence[tuple[int, str]]) -> InContext:
+        """`paragraphs` as (index, text) in article order: the same text `article_terms` analyses."""
+        starts = {-1: 0}
+        at = len(title) + 1
+        for index, text in paragraphs:
+            starts.setdefault(index, at)
+            at += len(text) + 1
+        return cls("\n".join([title, *(text for _, text in paragraphs)]), starts)
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t.start for t in _tokens(self.text)]
+
+    def tokens(self, index: int, text: str) -> list[Piece] | None:
+        """The tokens of paragraph `index` as read in the whole text, or None if it is not that text."""
+        start = self.starts.get(index)
+        if start is None or self.text[start:start + len(text)] != text:
+            return None
+        end = start + len(text)
+        tokens = _tokens(self.text)
+        first = bisect_left(self._token_starts, start)
+        last = bisect_left(self._token_starts, end, first)
+        return [Piece(t.form, t.tag, t.start - start, t.len) for t in tokens[first:last] if t.start + t.len <= end]
 
 
 def index_terms(text: str) -> list[str]:

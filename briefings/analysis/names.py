@@ -88,6 +88,7 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=65536)  # news repeats its words; cleared when roles are added
 def split_particle(word: str) -> tuple[str, str] | None:
     """`부사장은` → (`부사장`, `은`) for a known role; None when the tail is not a particle."""
     bare = word.rstrip(_TRIM)
@@ -99,6 +100,7 @@ def split_particle(word: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def split_glued_role(word: str) -> tuple[str, str, str] | None:
     """`금융위원장은` → (`금융위`, `위원장`, `은`): an affiliation glued to a role it ends with."""
     bare = word.rstrip(_TRIM)
@@ -126,6 +128,8 @@ def add_roles(extra: Iterable[str]) -> None:
     if new:
         ROLES = (*ROLES, *new)
         _roles_by_length.cache_clear()
+        split_particle.cache_clear()
+        split_glued_role.cache_clear()
 
 
 @lru_cache(maxsize=20000)

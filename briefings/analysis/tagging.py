@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from briefings.analysis.keywords import UNANCHORED_FACTOR, KeywordMatcher, anchored, lead_limits
+from briefings.analysis.korean import InContext
 from briefings.analysis.salience import apply_salience
 from briefings.analysis.taxonomy import Taxonomy
 from briefings.models import CompanyTag, Evidence, Paragraph, ThemeTag
@@ -60,14 +61,15 @@ def tag_companies(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str = 
 
 
 def tag_themes(taxonomy: Taxonomy, paragraphs: list[Paragraph], title: str,
-               companies: list[CompanyTag]) -> list[ThemeTag]:
+               companies: list[CompanyTag], context: InContext | None = None) -> list[ThemeTag]:
     """Themes whose weighted keyword score reaches the threshold; title words count too.
 
     Keywords match whole words (see keywords.py), and supporting words cannot tag on their own.
     A theme none of whose words is in the headline or lead needs 1.5 times the threshold: a story
-    about earnings that mentions AI twice in its tenth paragraph is not an AI story.
+    about earnings that mentions AI twice in its tenth paragraph is not an AI story. `context`, the
+    article's whole text as its index entry analyses it, saves analysing paragraphs one by one.
     """
-    matcher = KeywordMatcher(taxonomy)
+    matcher = KeywordMatcher(taxonomy, context)
     scored = [*paragraphs, Paragraph(-1, "body", title)] if title else list(paragraphs)
     by_index = {p.index: p for p in scored}
     lead = lead_limits(paragraphs)

@@ -99,6 +99,9 @@ def alias_pattern(alias: str) -> str:
     return head + body + tail
 
 
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+
+
 @dataclass(frozen=True)
 class Match:
     term: str
@@ -117,8 +120,15 @@ class Finder:
         self._regex = re.compile("|".join(f"(?P<t{i}>{alias_pattern(t)})" for i, t in enumerate(ordered)), flags)
         self._exclude = (re.compile("|".join(re.escape(x) for x in exclude), re.IGNORECASE)
                          if exclude else None)
+        # Every match contains its term's first word as written; when those words are all Hangul
+        # (which has no case), a text without any of them cannot match: skip the regex.
+        heads = [t.split()[0] for t in ordered if t.split()]
+        hangul = bool(ordered) and len(heads) == len(ordered) and all(_HANGUL_WORD.fullmatch(h) for h in heads)
+        self._heads = tuple(dict.fromkeys(heads)) if hangul else None
 
     def find(self, text: str) -> list[Match]:
+        if self._heads is not None and not any(head in text for head in self._heads):
+            return []
         blocked = ([(m.start(), m.end()) for m in self._exclude.finditer(text)] if self._exclude else [])
         out = []
         # Matches and look-alike spans each come in text order without overlaps, so one sweep decides

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from briefings.analysis.korean import split_sentences
+from briefings.analysis.korean import InContext, split_sentences
 from briefings.analysis.people import PeopleFinder
 from briefings.analysis.tagging import tag_companies, tag_themes
 from briefings.analysis.taxonomy import Taxonomy, load_taxonomy
@@ -107,6 +107,8 @@ class ArticleBuilder:
         digest = content_hash(title, paragraphs)
         companies = tag_companies(self.taxonomy, paragraphs, title)
         self._checkpoint(raw, started, "company tags")
+        # the whole text exactly as article_terms joins it: analysed once, for themes and the index
+        context = InContext.of(title, [(p.index, p.text) for p in paragraphs])
         article = Article(
             id=digest[:12], content_hash=digest, title=title, title_derived=derived, paragraphs=paragraphs,
             reporter=who.reporter, byline=who.byline, outlet=who.outlet, outlet_domain=who.outlet_domain,
@@ -115,7 +117,8 @@ class ArticleBuilder:
             ingested_at=ingested_at.isoformat(timespec="seconds"), source=raw.source,
             language=_language(" ".join(p.text for p in paragraphs)),
             companies=companies,
-            themes=tag_themes(self.taxonomy, [p for p in paragraphs if p.kind != "caption"], title, companies),
+            themes=tag_themes(self.taxonomy, [p for p in paragraphs if p.kind != "caption"], title, companies,
+                              context),
             removed=cleaned.removed,
         )
         self._checkpoint(raw, started, "theme tags")

@@ -27,21 +27,39 @@ WEIGHTS = (1.154, -0.202, 0.508, 0.552, -0.366, -2.670, -0.783, -0.195, 2.224, 0
 BIAS = -0.681
 
 
+def feature_row(rank: int, n: int, text: str, words: set[str] | None, title: set[str], lead: set[str],
+                names: set[str]) -> list[float]:
+    """One candidate's row, in FEATURES order. Without its `words` (not analysed yet) the two
+    features that need them are 0 and `bound` says how much they can add."""
+    overlap = len(words & title) / len(title) if title and words is not None else 0.0
+    lead_overlap = 1.0 if rank == 0 else len(words & lead) / max(len(words), 1) if words is not None else 0.0
+    return [1 / (rank + 1) ** 1.4, float(rank == 0), float(rank == 1), float(rank == 2),
+            rank / max(n - 1, 1), min(rank, 10) / 10, len(text) / 100, float(len(text) < 40), overlap,
+            float(bool(_DIGIT.search(text))), float(bool(_AMOUNT.search(text))),
+            float(bool(_REPORT.search(text))), float(bool(_QUOTE.search(text))),
+            float(any(name in text for name in names)), lead_overlap]
+
+
+_TITLE, _LEAD = FEATURES.index("title_overlap"), FEATURES.index("lead_overlap")
+
+
+def bound(row: list[float], rank: int, has_title: bool, weights: Sequence[float] = WEIGHTS,
+          bias: float = BIAS) -> float:
+    """An upper bound on `logit` of a row made without the candidate's words: both word overlaps lie
+    in 0..1, so each adds at most its weight when positive (a little slack covers float rounding)."""
+    extra = max(weights[_TITLE], 0.0) if has_title else 0.0
+    if rank:
+        extra += max(weights[_LEAD], 0.0)
+    return logit(row, weights, bias) + extra + 1e-9
+
+
 def features(texts: Sequence[str], terms: Sequence[set[str]], title: set[str],
              names: set[str]) -> list[list[float]]:
     """One row per candidate (article order, already capped), in FEATURES order."""
     n = len(texts)
     lead = terms[0] if n else set()
-    rows = []
-    for rank, (text, words) in enumerate(zip(texts, terms, strict=True)):
-        overlap = len(words & title) / len(title) if title else 0.0
-        lead_overlap = 1.0 if rank == 0 else len(words & lead) / max(len(words), 1)
-        rows.append([1 / (rank + 1) ** 1.4, float(rank == 0), float(rank == 1), float(rank == 2),
-                     rank / max(n - 1, 1), min(rank, 10) / 10, len(text) / 100, float(len(text) < 40), overlap,
-                     float(bool(_DIGIT.search(text))), float(bool(_AMOUNT.search(text))),
-                     float(bool(_REPORT.search(text))), float(bool(_QUOTE.search(text))),
-                     float(any(name in text for name in names)), lead_overlap])
-    return rows
+    return [feature_row(rank, n, text, words, title, lead, names)
+            for rank, (text, words) in enumerate(zip(texts, terms, strict=True))]
 
 
 def logit(row: Sequence[float], weights: Sequence[float] = WEIGHTS, bias: float = BIAS) -> float:

@@ -56,6 +56,7 @@ INSERT INTO tag_days SELECT 'outlet', coalesce(outlet, 'unknown'), -1, count(*) 
 INSERT INTO tag_days SELECT 'company', company_id, article_key >> 20, count(*) FROM article_companies GROUP BY 2, 3;
 INSERT INTO tag_days SELECT 'theme', theme_id, article_key >> 20, count(*) FROM article_themes GROUP BY 2, 3;
 INSERT INTO tag_days SELECT kind, tag, -1, sum(n) FROM tag_days WHERE kind IN ('all', 'company', 'theme') GROUP BY 1, 2;
+CREATE INDEX tag_totals ON tag_days (kind, tag, n) WHERE day = -1;
 CREATE TABLE source_counts (
     status TEXT COLLATE "C" PRIMARY KEY,
     n      INTEGER NOT NULL
