@@ -4,8 +4,8 @@ N article files are written to a temporary folder (from the dev corpus when it i
 else from generated articles; deleted afterwards, never in the project), then ingested by the real
 CLI in a fresh process into a fresh archive. Process start and the analyser's load are a fixed cost,
 measured by ingesting a handful of files the same way and taken off, so the rate is the marginal one.
-The baseline tokenises the same titles and bodies with `Kiwi().tokenize`, one process per core (the
-count the ingest may use), the model loaded before the clock starts.
+The baseline tokenises the same titles and bodies with `Kiwi().tokenize` in as many processes as the
+ingest is given (`--workers`, one per core by default), the model loaded before the clock starts.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ def _write(folder: Path, items: list[dict[str, str]]) -> None:
         (folder / f"{n:06d}.json").write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
 
 
-def _ingest_seconds(folder: Path, db: Path, config: Path, timeout_s: float) -> tuple[float, dict]:
-    cmd = [sys.executable, "-m", "bot.cli", "ingest", str(folder), "--db", str(db), "--config", str(config), "--json"]
+def _ingest_seconds(folder: Path, db: Path, config: Path, processes: int, timeout_s: float) -> tuple[float, dict]:
+    cmd = [sys.executable, "-m", "bot.cli", "ingest", str(folder), "--db", str(db), "--config", str(config), "--json",
+           "--workers", str(processes)]
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout_s, text=True)
     seconds = time.perf_counter() - started
@@ -83,8 +84,8 @@ def run(pool: Pool, spec: PoolSpec, config: Path, count: int = 300, processes: i
     try:
         _write(work / "small", items[:FIXED_COST_FILES])
         _write(work / "all", items)
-        fixed_s, _ = _ingest_seconds(work / "small", work / "small.sqlite3", config, timeout_s)
-        total_s, counts = _ingest_seconds(work / "all", work / "all.sqlite3", config, timeout_s)
+        fixed_s, _ = _ingest_seconds(work / "small", work / "small.sqlite3", config, processes, timeout_s)
+        total_s, counts = _ingest_seconds(work / "all", work / "all.sqlite3", config, processes, timeout_s)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report.progress(f"ingest: {len(items)} files in {total_s:.1f} s; kiwi baseline on {processes} process(es)")
