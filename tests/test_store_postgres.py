@@ -257,3 +257,36 @@ def test_connections_the_server_dropped_are_replaced(pg_url):
         assert store.count() == 0 and store.get_state("x") is None
     finally:
         store.close()
+
+
+def test_common_and_rare_words_give_the_same_pages_by_either_plan(pg_url, tmp_path, monkeypatch):
+    """The newest-entries walk and the GIN path (taken when the walk finds too few hits) agree with
+    SQLite on every page, whichever of them answers."""
+    from briefings.store import Phrase, TextQuery, postgres
+    from tests.test_store_contract import make
+    articles = [make(n, ("흔한 " if n % 2 else "") + ("드문 " if n % 9 == 0 else "") + f"낱말{n % 4}\nx",
+                     f"2026-10-{n % 28 + 1:02d}", companies=("kt",) if n % 3 else ()) for n in range(60)]
+    stores = [open_store(tmp_path / "plans.sqlite3"), open_store(pg_url)]
+    try:
+        for store in stores:
+            store.add_articles([(a, a.source, "raw") for a in articles])
+        cases = [(word, flt, offset) for word in ("흔한", "드문", "낱말1", "없음")
+                 for flt in (ArticleFilter(), ArticleFilter(companies=("kt",)),
+                             ArticleFilter(since=datetime(2026, 10, 20).date()))
+                 for offset in (0, 3, 20)]
+
+        def pages(store) -> list[tuple[list[str], bool]]:
+            out = []
+            for word, flt, offset in cases:
+                page = store.search(TextQuery((Phrase((word,)),)), flt, 4, offset)
+                out.append(([h.article.id for h in page.hits], page.has_more))
+            return out
+
+        expected = pages(stores[0])
+        assert sum(bool(ids) for ids, _ in expected) > 12
+        for recent in (2, 10, 2000):
+            monkeypatch.setattr(postgres, "RECENT", recent)
+            assert pages(stores[1]) == expected, recent
+    finally:
+        for store in stores:
+            store.close()

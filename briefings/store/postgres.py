@@ -32,6 +32,7 @@ from briefings.store.slim import slim_doc
 MIGRATION_LOCK = 0x62726965_6D696701
 WRITE_LOCK = 0x62726965_77726974  # article keys are max+1 per day: writers of articles take turns
 SLIM_BATCH = 500
+RECENT = 2000  # index entries a search walks newest first before it treats its words as rare
 
 
 class StoreError(BriefingsError):
@@ -267,20 +268,36 @@ class PostgresStore(PostgresAggregates, PostgresLedger):
         return " AND ".join(clauses), params
 
     def search(self, query: TextQuery | None, flt: ArticleFilter, limit: int, offset: int) -> SearchPage:
-        """Newest first; each phrase matches on the morpheme vector or the form vector (GIN), all ANDed."""
+        """Newest first; each phrase matches on the morpheme vector or the form vector, all ANDed.
+
+        With words, two plans: the newest RECENT index entries of the date range are walked in key
+        order (a common word fills the page at once); when they hold too few hits, the word is rare
+        and its hits are collected through the GIN indexes, then sorted. The page is the same either
+        way: hits among the newest entries are the newest hits."""
         queries = text_queries(query) if query is not None else []
         if query is not None and query.phrases and not queries:
             return SearchPage([], offset, limit, has_more=False)  # words, but none the index could hold
         where, params = self._filter_sql(flt, "t.article_key" if queries else "a.key")
-        if queries:
-            matches = ["(t.morphemes @@ %s::tsquery OR t.forms @@ %s::tsquery)"] * len(queries)
-            match_params = [q for q in queries for _ in range(2)]
-            sql = (f"SELECT a.doc FROM article_terms t JOIN articles a ON a.key = t.article_key"
-                   f" WHERE {' AND '.join(matches)} AND {where} ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
-            params = [*match_params, *params]
-        else:
+        if not queries:
             sql = f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.key DESC LIMIT %s OFFSET %s"
-        rows = self._rows(sql, [*params, limit + 1, offset])
+            return self._page(self._rows(sql, [*params, limit + 1, offset]), limit, offset)
+        match = " AND ".join(["(t.morphemes @@ %s::tsquery OR t.forms @@ %s::tsquery)"] * len(queries))
+        match_params = [q for q in queries for _ in range(2)]
+        low, high = key_range(flt)
+        recent = (f"SELECT a.doc FROM (SELECT article_key FROM article_terms WHERE article_key BETWEEN %s AND %s"
+                  f" ORDER BY article_key DESC LIMIT %s) r JOIN article_terms t ON t.article_key = r.article_key"
+                  f" JOIN articles a ON a.key = t.article_key WHERE {match} AND {where}"
+                  f" ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
+        rows = self._rows(recent, [low, high, RECENT, *match_params, *params, limit + 1, offset])
+        if len(rows) <= limit:  # MATERIALIZED: the hits come from the GIN indexes, never from a key walk
+            rare = (f"WITH hits AS MATERIALIZED (SELECT t.article_key FROM article_terms t WHERE {match})"
+                    f" SELECT a.doc FROM hits JOIN article_terms t ON t.article_key = hits.article_key"
+                    f" JOIN articles a ON a.key = t.article_key WHERE {where}"
+                    f" ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
+            rows = self._rows(rare, [*match_params, *params, limit + 1, offset])
+        return self._page(rows, limit, offset)
+
+    def _page(self, rows: list[tuple[Any, ...]], limit: int, offset: int) -> SearchPage:
         hits = [SearchHit(article) for article in self._articles(rows[:limit])]
         return SearchPage(hits, offset, limit, has_more=len(rows) > limit)
 
