@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 from collections import Counter
 from datetime import UTC
 from importlib import resources
@@ -65,10 +67,25 @@ class SqliteStore(SqliteAggregates, SqliteLedger):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self._enable_wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
+
+    def _enable_wal(self, patience: float = 30.0) -> None:
+        """Switching a new file to WAL needs it to itself, and SQLite answers 'locked' at once (no busy
+        wait) while another process starting together is doing the same: try again for a while."""
+        deadline = time.monotonic() + patience
+        delay = 0.005
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.2)
 
     # -- schema -------------------------------------------------------------------------------
     def schema_version(self) -> int:
