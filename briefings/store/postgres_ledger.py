@@ -3,30 +3,23 @@ row locks (SELECT … FOR UPDATE) and upserts instead of SQLite's whole-database
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
 
 import psycopg
 
-from briefings.store.ledger import Start
+from briefings.store.ledger import LedgerReads, Start, claim_verdict, lease_held_by_another
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # the session's zone is UTC
 
 
-class PostgresLedger:
-    """Mixed into PostgresStore; uses its pooled `transaction`, `_rows` and `_one`."""
+class PostgresLedger(LedgerReads):
+    """Mixed into PostgresStore; uses its pooled `transaction` (reads: LedgerReads through its `_query`)."""
 
     def transaction(self) -> AbstractContextManager[psycopg.Connection]:
-        raise NotImplementedError
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         raise NotImplementedError
 
     def begin_delivery(self, channel: str, slot: datetime, now: datetime, owner: str = "",
@@ -42,15 +35,11 @@ class PostgresLedger:
                             " VALUES (%s, %s, 'posting', %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
                             (*key, now.isoformat(), owner, until)).fetchone():
                 return "new"
-            status, holder, held_until = conn.execute(
+            row = conn.execute(
                 "SELECT status, owner, claimed_until FROM deliveries WHERE channel = %s AND slot = %s FOR UPDATE",
                 key).fetchone()
-            if status == "posted":
-                return "done"
-            if (status == "posting" and holder and holder != owner and held_until
-                    and datetime.fromisoformat(held_until) > now and not (owner_gone and owner_gone(holder))):
-                return "busy"
-            # failed, cut off, or a claim that lapsed or whose process is gone: ours now
+            if verdict := claim_verdict(*row, owner, now, owner_gone):
+                return verdict
             conn.execute("UPDATE deliveries SET status = 'posting', owner = %s, claimed_until = %s"
                          " WHERE channel = %s AND slot = %s", (owner, until, *key))
         return "resume"
@@ -59,11 +48,6 @@ class PostgresLedger:
         with self.transaction() as conn:
             conn.execute("UPDATE deliveries SET claimed_until = %s WHERE channel = %s AND slot = %s AND owner = %s",
                          (until.isoformat(), channel, slot.isoformat(), owner))
-
-    def delivered_parts(self, channel: str, slot: datetime) -> dict[int, str]:
-        rows = self._rows("SELECT part, ref FROM delivery_parts WHERE channel = %s AND slot = %s",
-                          (channel, slot.isoformat()))
-        return {part: ref for part, ref in rows}
 
     def record_part(self, channel: str, slot: datetime, part: int, ref: str, now: datetime) -> None:
         with self.transaction() as conn:
@@ -81,31 +65,6 @@ class PostgresLedger:
                          " AND slot = %s", (now.isoformat(), error[:500].replace("\x00", ""), channel,
                                             slot.isoformat()))
 
-    def unfinished_deliveries(self, channel: str, since: datetime) -> list[datetime]:
-        """Slots since `since` that failed or were cut off: what a start retries."""
-        rows = self._rows("SELECT slot FROM deliveries WHERE channel = %s AND status != 'posted' AND slot >= %s"
-                          " ORDER BY slot", (channel, since.isoformat()))
-        return [datetime.fromisoformat(slot) for (slot,) in rows]
-
-    def delivery_status(self, channel: str) -> dict[str, str | int | None] | None:
-        """The newest delivery of a channel: slot, status, when it finished, its error and parts posted."""
-        row = self._one(
-            "SELECT d.slot, d.status, d.finished_at, d.error, (SELECT count(*) FROM delivery_parts p"
-            " WHERE p.channel = d.channel AND p.slot = d.slot) FROM deliveries d WHERE d.channel = %s"
-            " ORDER BY d.slot DESC LIMIT 1", (channel,))
-        if row is None:
-            return None
-        return {"slot": row[0], "status": row[1], "finished_at": row[2], "error": row[3], "parts": row[4]}
-
-    def last_delivered(self, channel: str) -> datetime | None:
-        row = self._one("SELECT max(slot) FROM deliveries WHERE channel = %s AND status = 'posted'", (channel,))
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    def last_slot(self, channel: str) -> datetime | None:
-        """The newest slot this channel's ledger has seen, posted or not."""
-        row = self._one("SELECT max(slot) FROM deliveries WHERE channel = %s", (channel,))
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
-
     # -- leases -------------------------------------------------------------------------------
     def hold_lease(self, name: str, owner: str, now: datetime, until: datetime,
                    owner_gone: Callable[[str], bool] | None = None) -> bool:
@@ -116,8 +75,7 @@ class PostgresLedger:
                          " ON CONFLICT (name) DO NOTHING", (name, now, now))  # a row to lock, lapsed at once
             holder, held_until = conn.execute("SELECT owner, held_until FROM leases WHERE name = %s FOR UPDATE",
                                               (name,)).fetchone()
-            if (holder and holder != owner and held_until > _aware(now)
-                    and not (owner_gone and owner_gone(holder))):
+            if lease_held_by_another(holder, held_until, owner, _aware(now), owner_gone):
                 return False
             conn.execute("UPDATE leases SET owner = %s, held_until = %s, since = CASE WHEN owner = %s THEN since"
                          " ELSE %s END WHERE name = %s", (owner, until, owner, now, name))
@@ -128,10 +86,6 @@ class PostgresLedger:
             conn.execute("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))
 
     # -- bot state ----------------------------------------------------------------------------
-    def get_state(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM bot_state WHERE key = %s", (key,))
-        return row[0] if row else None
-
     def set_state(self, key: str, value: str, now: datetime) -> None:
         with self.transaction() as conn:
             conn.execute("INSERT INTO bot_state VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE SET"
