@@ -1,7 +1,9 @@
 """Counts kept at ingest equal a count over the articles themselves; slim reads; no silent caps.
 
 Articles here are built directly (no analyser) from a seeded random generator, so every window,
-batch and supersede case is checked against a plain Python count over the same articles.
+batch and supersede case is checked against a plain Python count over the same articles. The counts
+and slim reads themselves are checked on both backends with these articles in tests/test_store_contract_counts.py;
+here: what only SQLite has (the backfill of an older archive, the id-prefix range) and the digests built on them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from briefings.digest.compose import Composer
 from briefings.digest.spec import DigestSpec
 from briefings.models import Article, CompanyTag, Evidence, Paragraph, PartialDate, Quote, Reporter, ThemeTag
 from briefings.store import ArticleFilter, SqliteStore
-from briefings.store.base import Subset
 from tests.conftest import open_archive
 
 COMPANIES = ["kt", "skt", "lgu"]
@@ -110,51 +111,6 @@ def filled(tmp_path: Path) -> tuple[SqliteStore, list[Article]]:
     store.close()
 
 
-def test_grid_counts_equal_a_count_over_the_articles_for_every_window(filled):
-    store, articles = filled
-    for flt in WINDOWS:
-        expected = grid_count([a for a in articles if in_window(a, flt)])
-        assert store.grid_counts(flt) == {k: v for k, v in expected.items() if v}, flt
-    assert sum(store.grid_counts(ArticleFilter()).values()) > 100  # the windows are not trivially empty
-
-
-def test_day_counts_arrivals_and_stats_equal_a_count_over_the_articles(filled):
-    store, articles = filled
-    since, until = START + timedelta(days=5), START + timedelta(days=50)
-    for kind, tag in [("company", "kt"), ("company", "lgu"), ("theme", "esg"), ("theme", "network")]:
-        expected = Counter(a.published.first_day() for a in articles if a.published
-                           and since <= a.published.first_day() <= until
-                           and tag in (a.company_ids if kind == "company" else a.theme_ids))
-        assert store.day_counts(kind, tag, since, until) == dict(expected)
-    start, end = datetime(2026, 9, 20, tzinfo=UTC), datetime(2026, 10, 2, 6, tzinfo=UTC)
-    for company in COMPANIES:
-        expected = sum(1 for a in articles if start < arrived_utc(a) <= end
-                       and any(t.company == company and t.about for t in a.companies))
-        assert store.arrival_count(company, start.astimezone(KST), end) == expected
-    stats = store.stats()
-    assert stats["articles"] == {"total": len(articles)} and store.count() == len(articles)
-    assert stats["company"] == dict(Counter(c for a in articles for c in a.company_ids))
-    assert stats["theme"] == dict(Counter(t for a in articles for t in a.theme_ids))
-    assert stats["outlet"] == dict(Counter(a.outlet or "unknown" for a in articles))
-    assert stats["year"] == dict(Counter(f"{a.published.year:04d}" if a.published else "unknown" for a in articles))
-    assert stats["sources"] == {"added": 300 + len(articles[::17])}
-
-
-def test_the_data_version_moves_with_every_add_and_supersede(tmp_path):
-    store = SqliteStore(tmp_path / "v.sqlite3")
-    rng = random.Random(3)
-    first, second = make(1, rng), make(2, rng)
-    seen = [store.data_version()]
-    store.add_article(first, "a", "a")
-    seen.append(store.data_version())
-    store.add_article(second, "b", "b")
-    seen.append(store.data_version())
-    store.supersede(first.id, second.id)
-    seen.append(store.data_version())
-    assert len(set(seen)) == 4
-    store.close()
-
-
 def test_an_archive_written_before_the_aggregates_is_backfilled_when_it_opens(tmp_path):
     rng = random.Random(5)
     db = tmp_path / "old.sqlite3"
@@ -184,29 +140,6 @@ def test_an_archive_written_before_the_aggregates_is_backfilled_when_it_opens(tm
         assert store.conn.execute("SELECT count(*) FROM articles WHERE slim IS NULL").fetchone()[0] == 0
     finally:
         store.close()
-
-
-def test_slim_reads_carry_what_stories_need_and_no_text(filled):
-    store, articles = filled
-    by_id = {a.id: a for a in articles}
-    subset = Subset(ArticleFilter(companies=("kt",)), any_themes=("esg", "network"))
-    slim = store.slim_articles(subset, 500)
-    expected = sorted((a for a in articles if "kt" in a.company_ids and {"esg", "network"} & set(a.theme_ids)),
-                      key=lambda a: (a.published.first_day() if a.published else date.min), reverse=True)
-    assert [a.id for a in slim] and {a.id for a in slim} == {a.id for a in expected}
-    days = [a.published.first_day() if a.published else date.min for a in slim]  # undated sort last
-    assert days == sorted(days, reverse=True)  # newest first
-    for a in slim:
-        full = by_id[a.id]
-        assert (a.title, a.summary, a.story_terms, a.fingerprint, a.company_ids, a.theme_ids) == (
-            full.title, full.summary, full.story_terms, full.fingerprint, full.company_ids, full.theme_ids)
-        assert a.paragraphs[0].text == "" and len(a.paragraphs[0].sentences) == 3 and not a.quotes
-    assert len(store.slim_articles(subset, 4)) == 4
-    assert [a.id for a in store.slim_articles(subset, 4)] == [a.id for a in slim[:4]]
-    other = store.slim_articles(Subset(ArticleFilter(), no_theme=True), 1000)
-    assert {a.id for a in other} == {a.id for a in articles if not a.themes}
-    full = store.slim_articles(subset, 3, full=True)
-    assert [a.paragraphs for a in full] == [by_id[a.id].paragraphs for a in full]
 
 
 def test_the_grid_is_exact_past_the_pool_and_the_digest_says_stories_come_from_the_newest(tmp_path, monkeypatch):
