@@ -27,6 +27,14 @@ PROMPT = "briefings> "
 CHART_FOLDER = Path("var/files")  # charts and exports asked for at the console
 
 
+def _save(name: str, data: bytes) -> Path:
+    """A chart or export written under CHART_FOLDER with a unique suffix: a terminal shows no file."""
+    path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 class ConsoleAdapter:
     def __init__(self, worker: ArchiveWorker, commands: Commands, out: TextIO = sys.stdout,
                  inp: TextIO = sys.stdin):
@@ -55,11 +63,7 @@ class ConsoleAdapter:
         reply = await self.actions.carry_out(reply, admin=True, who="console")  # the operator at the terminal
         text = (await render_off_loop(reply.digest, "text", self.templates))[0]["text"]
         if (attached := await attachment(reply)) is not None:  # a terminal shows no file: it goes to a folder
-            name, data = attached
-            path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            text += f"\n파일 / file: {path}"
+            text += f"\n파일 / file: {_save(*attached)}"
         return text
 
     def _read_lines_in_background(self) -> asyncio.Queue[str]:
@@ -132,10 +136,7 @@ class ConsoleAdapter:
         self.out.flush()
 
     async def post_file(self, channel: ChannelSpec, name: str, data: bytes, comment: str) -> None:
-        path = CHART_FOLDER / f"{Path(name).stem}-{uuid.uuid4().hex[:8]}{Path(name).suffix}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        self.write(f"[{channel.name}] {comment}\n파일 / file: {path}")
+        self.write(f"[{channel.name}] {comment}\n파일 / file: {_save(name, data)}")
 
     @staticmethod
     def permanent(exc: Exception) -> bool:
