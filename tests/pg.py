@@ -32,23 +32,19 @@ def _binaries() -> Path:
     return folder
 
 
-class TestServer:
-    """One server for the session; each test asks it for a fresh database."""
+class LocalServer:
+    """pgserver's bundled PostgreSQL in `root`, on a Unix socket there only. With `reuse`, a data folder
+    already there is started as it is (the bench keeps a loaded archive so); else it is made at start."""
 
-    __test__ = False  # not a test class
-
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="bpg"))  # short: a socket path must stay under 107 bytes
+    def __init__(self, root: Path, start_timeout: int = 60, reuse: bool = True) -> None:
+        self.root = root  # short: a socket path must stay under 107 bytes
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.bin = _binaries()
-        self.user: str | None = None
-        if os.geteuid() == 0:
-            self.user = "nobody"
-            entry = pwd.getpwnam(self.user)
-            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self.start_timeout = start_timeout
+        self.reuse = reuse
+        self.user = "nobody" if os.geteuid() == 0 else None
         self.started_in = 0.0
-        self._archive = ""
 
     def _run(self, tool: str, *args: str, timeout: float = 60) -> None:
         done = subprocess.run([str(self.bin / tool), *args], user=self.user, capture_output=True, text=True,
@@ -57,18 +53,38 @@ class TestServer:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise PostgresUnavailable(f"{tool} failed ({done.returncode}): {done.stderr.strip()[-2000:]}\n{log}")
 
-    def start(self) -> TestServer:
+    def start(self) -> LocalServer:
         began = time.perf_counter()
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-locale",
-                  "--no-sync", "--no-instructions")
-        # Durability is not what a test checks: no fsync makes database creation and commits fast.
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        if not (self.reuse and (self.data / "PG_VERSION").exists()):
+            self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-locale",
+                      "--no-sync", "--no-instructions")
+        # Durability is not what a test or the bench checks: no fsync makes database creation and commits fast.
         options = f"-h '' -k {self.root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options, "start")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", str(self.start_timeout),
+                  "-o", options, "start", timeout=self.start_timeout + 60)
         self.started_in = time.perf_counter() - began
         return self
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@/{database}?host={self.root}"
+
+    def stop(self, mode: str = "fast") -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-w", "-m", mode, "stop")
+
+
+class TestServer(LocalServer):
+    """One server for the session in a temporary folder; each test asks it for a fresh database."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self) -> None:
+        super().__init__(Path(tempfile.mkdtemp(prefix="bpg")), reuse=False)
+        self._archive = ""
 
     def _admin(self, sql: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
@@ -100,9 +116,8 @@ class TestServer:
     def drop_database(self, name: str) -> None:
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "immediate") -> None:
         try:
-            if (self.data / "postmaster.pid").exists():
-                self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
+            super().stop(mode)  # nothing to keep: the folder goes
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

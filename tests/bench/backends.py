@@ -9,11 +9,7 @@ off while loading and serving: the bench measures reads, not durability.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import pwd
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,60 +17,16 @@ from pathlib import Path
 from tests.bench import commands, report
 from tests.bench.generate import GENERATOR_VERSION, size_label, write_archive
 from tests.bench.pool import CACHE, Pool
+from tests.pg import LocalServer, PostgresUnavailable
 
 DATABASE = "bench"
 
 
-class Unavailable(RuntimeError):
-    pass
+class Server(LocalServer):
+    """The tests' local server, kept in the bench cache with its loaded archive."""
 
-
-def _binaries() -> Path:
-    spec = importlib.util.find_spec("pgserver")  # found, not imported (importing starts its own registry)
-    if spec is None or spec.origin is None:
-        raise Unavailable("pgserver is not installed (pip install -e '.[test]')")
-    folder = Path(spec.origin).parent / "pginstall" / "bin"
-    if not (folder / "pg_ctl").exists():
-        raise Unavailable(f"pgserver has no PostgreSQL binaries in {folder}")
-    return folder
-
-
-def _store_speaks_postgres() -> bool:
-    try:
-        from briefings.store.location import is_postgres_url
-    except ImportError:
-        return False
-    return is_postgres_url("postgresql://x@/y")
-
-
-class Server:
     def __init__(self, root: Path):
-        self.root = root
-        self.data = root / "data"
-        self.log = root / "server.log"
-        self.bin = _binaries()
-        self.user = "nobody" if os.geteuid() == 0 else None
-
-    def _run(self, tool: str, *args: str, timeout: float = 120) -> None:
-        done = subprocess.run([str(self.bin / tool), *args], user=self.user, capture_output=True, text=True,
-                              timeout=timeout, cwd=self.root, check=False)
-        if done.returncode != 0:
-            raise Unavailable(f"{tool} failed ({done.returncode}): {done.stderr.strip()[-1000:]}")
-
-    def start(self) -> Server:
-        self.root.mkdir(parents=True, exist_ok=True)
-        if self.user:
-            entry = pwd.getpwnam(self.user)
-            os.chown(self.root, entry.pw_uid, entry.pw_gid)
-        if not (self.data / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-locale",
-                      "--no-sync", "--no-instructions")
-        options = f"-h '' -k {self.root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "120", "-o", options, "start")
-        return self
-
-    def url(self, database: str) -> str:
-        return f"postgresql://postgres@/{database}?host={self.root}"
+        super().__init__(root, start_timeout=120)
 
     def ensure_database(self, name: str) -> None:
         import psycopg
@@ -89,10 +41,6 @@ class Server:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             return conn.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
 
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
-
 
 def _loaded(server: Server, pool: Pool, size: int) -> dict:
     """The server's bench database with `size` generated articles (loaded on first use), and its figures."""
@@ -106,15 +54,13 @@ def _loaded(server: Server, pool: Pool, size: int) -> dict:
 
 
 def _server(pool: Pool, size: int) -> Server:
-    if not _store_speaks_postgres():
-        raise Unavailable("this checkout's store cannot open postgresql:// URLs yet")
     return Server(CACHE / f"pg-{size_label(size)}-g{GENERATOR_VERSION}-p{pool.key}").start()
 
 
 def run(pool: Pool, size: int, config: Path, *, reps: int, budget_s: float, timeout_s: float) -> dict:
     try:
         server = _server(pool, size)
-    except Unavailable as exc:
+    except PostgresUnavailable as exc:
         return {"skipped": str(exc)}
     try:
         meta = _loaded(server, pool, size)
