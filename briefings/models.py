@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
@@ -181,6 +182,11 @@ class Article:
     @property
     def theme_ids(self) -> list[str]:
         return [t.theme for t in self.themes]
+
+    def grid_pairs(self) -> Counter[tuple[str, str]]:
+        """The (company, theme) cells this article counts in: a theme tag's own companies when it names
+        them, else every company of the article (the grid's one rule, kept by both stores at ingest)."""
+        return Counter((c, tag.theme) for tag in self.themes for c in tag.companies or self.company_ids)
 
     def to_dict(self) -> dict[str, Any]:
         data = {name: _plain(getattr(self, name)) for name in _field_names(Article) if name != "terms"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
@@ -241,9 +242,7 @@ class Composer:
 
 def _count(items: list[Article]) -> dict[tuple[str, str], int]:
     """The grid's counts over articles read (a keyword spec): as the store keeps them otherwise."""
-    out: dict[tuple[str, str], int] = {}
+    out: Counter[tuple[str, str]] = Counter()
     for a in items:
-        for tag in a.themes:
-            for c in tag.companies or a.company_ids:
-                out[(c, tag.theme)] = out.get((c, tag.theme), 0) + 1
-    return out
+        out.update(a.grid_pairs())
+    return dict(out)

@@ -8,7 +8,6 @@ the newest-first key order are the SQLite store's (see briefings/store/sqlite.py
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -223,7 +222,7 @@ class PostgresStore(PostgresAggregates, PostgresLedger):
                                  json.dumps(article.to_dict(), ensure_ascii=False),
                                  json.dumps(slim_doc(article), ensure_ascii=False)))
         rows["companies"] += [(_text(c.company), key, c.mentions, c.about) for c in article.companies]
-        pairs = Counter((c, tag.theme) for tag in article.themes for c in tag.companies or article.company_ids)
+        pairs = article.grid_pairs()
         rows["grid"] += [(key, _text(c), _text(t), n) for (c, t), n in pairs.items()]
         rows["themes"] += [(_text(t.theme), key, t.score) for t in article.themes]
         rows["quotes"] += [(key, _text(q.speaker), _text(q.role), _text(q.company), _text(q.text) or "")

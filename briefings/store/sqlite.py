@@ -6,7 +6,6 @@ import json
 import random
 import sqlite3
 import time
-from collections import Counter
 from datetime import UTC
 from importlib import resources
 from pathlib import Path
@@ -182,7 +181,7 @@ class SqliteStore(SqliteAggregates, SqliteLedger):
             return
         conn.executemany("INSERT INTO article_companies(company_id, article_key, mentions, about) VALUES (?, ?, ?, ?)",
                          [(c.company, key, c.mentions, int(c.about)) for c in article.companies])
-        pairs = Counter((c, tag.theme) for tag in article.themes for c in tag.companies or article.company_ids)
+        pairs = article.grid_pairs()
         conn.executemany("INSERT INTO article_grid VALUES (?, ?, ?, ?)",
                          [(key, c, t, n) for (c, t), n in pairs.items()])
         conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?)",
