@@ -83,14 +83,14 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                            readers=load_settings(folder).chat.readers)
     poll_worker: ArchiveWorker | None = None
     try:
-        seeds = await worker.call(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
+        seeds = await worker.write(lambda a: a.ingest([Path(a.settings.ingest.seeds)]))
         stdout.write(f"archive: {seeds.summary_line()} (seeds)\n")
         # The Korean analyser loads in ~1-2 s; loaded lazily by the first command it would make that
         # command miss Discord's 3 s deadline. It is ready before any adapter connects.
-        await worker.call(lambda _a: warm_analyser())
-        config = await worker.call(lambda a: load_channels(folder / "channels.yaml", a.taxonomy))
+        await worker.write(lambda _a: warm_analyser())
+        config = await worker.write(lambda a: load_channels(folder / "channels.yaml", a.taxonomy))
         digests = {c.name: c.digest for c in config.channels}
-        commands = await worker.call(lambda a: Commands(CommandContext(a, digests, clock=clock)))
+        commands = await worker.write(lambda a: Commands(CommandContext(a, digests, clock=clock)))
         stop = stop or asyncio.Event()
         posters: dict = {}
         tasks: list[asyncio.Task] = []

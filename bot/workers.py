@@ -135,10 +135,6 @@ class ArchiveWorker:
     def write_sync(self, fn: Callable[[Archive], Any]) -> Any:
         return self._writer.submit(fn, self._archive).result()
 
-    # The single-thread worker's names, kept for callers written before the pool: they write.
-    call = write
-    call_sync = write_sync
-
     def close(self, wait_for_reads: float = CLOSE_WAIT_SECONDS) -> None:
         """Queued reads are answered first; a read still running after `wait_for_reads` is left to
         finish on its own (daemon) thread, which then closes its archive."""

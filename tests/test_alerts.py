@@ -96,7 +96,7 @@ async def test_alerts_a_day_are_capped(world):
     _, clock, _ = world
     config, worker = after_a_burst(world, "{companies: [KT, SKT], max_per_day: 1}")
     try:
-        await worker.call(lambda a: a.store.set_state("alerts:pr-alerts:2026-11-23", "1", NOW))  # one already
+        await worker.write(lambda a: a.store.set_state("alerts:pr-alerts:2026-11-23", "1", NOW))  # one already
         assert await check_alerts(worker, config, {"console": RecordingPoster()}, clock) == 0
     finally:
         worker.close()
@@ -109,10 +109,10 @@ async def test_the_same_spike_is_told_again_only_when_it_doubles(world):
     try:
         clock.now = NOW
         assert await check_alerts(worker, config, {"console": poster}, clock) == 1
-        await worker.call(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=5), 3, "more"))
+        await worker.write(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=5), 3, "more"))
         clock.now = NOW + timedelta(minutes=10)  # 9 now: grown, but not doubled
         assert await check_alerts(worker, config, {"console": poster}, clock) == 0
-        await worker.call(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=15), 4, "again"))
+        await worker.write(lambda a: arrive(a, clock, folder, NOW + timedelta(minutes=15), 4, "again"))
         clock.now = NOW + timedelta(minutes=20)  # 13: more than twice the first alert's 6
         assert await check_alerts(worker, config, {"console": poster}, clock) == 1
         assert "13 articles" in poster.texts[-1] and len(poster.texts) == 2

@@ -177,7 +177,7 @@ async def test_a_restart_after_a_kill_mid_post_resumes_without_reposting(worker,
     slot = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     clock = lambda: datetime(2026, 11, 22, 23, 30, 1, tzinfo=UTC)  # noqa: E731
     # 200 more articles: the digest needs more than Slack's 50 blocks, so it takes several messages.
-    report = await worker.call(lambda a: a.ingest([distinct_articles(tmp_path, 200)]))
+    report = await worker.write(lambda a: a.ingest([distinct_articles(tmp_path, 200)]))
     assert report.counts["added"] == 200
     channel = channel.model_copy(update={"platform": "slack"})
     crashing = RecordingPoster(fail_after=1)

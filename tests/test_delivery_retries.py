@@ -63,7 +63,7 @@ async def test_a_60_second_outage_delays_the_digest_and_every_part_is_posted_onc
     assert sent == len(poster.posts) >= 1 and poster.posts == [f"daily@{SLOT.isoformat()}#{n}" for n in range(sent)]
     assert poster.attempts > sent and time.now >= SLOT + timedelta(seconds=60)
     assert 2 <= len(time.slept) <= 10  # backoff: a minute's outage costs a handful of tries, not hundreds
-    status = await archive_worker.call(lambda a: a.store.delivery_status("daily"))
+    status = await archive_worker.write(lambda a: a.store.delivery_status("daily"))
     assert status["status"] == "posted" and status["parts"] == sent
 
 
@@ -75,15 +75,15 @@ async def test_a_spent_budget_is_recorded_shown_and_retried_later(archive_worker
         await Deliverer(archive_worker, config, {"console": dead}, time, sleep=time.sleep,
                         retry=RetryPolicy(budget_seconds=600)).deliver(channel, SLOT)
     assert time.now == SLOT + timedelta(seconds=600)  # tried until the budget was spent, the last try at its end
-    status = await archive_worker.call(lambda a: a.store.delivery_status("daily"))
+    status = await archive_worker.write(lambda a: a.store.delivery_status("daily"))
     assert status["status"] == "failed" and "server error 500" in status["error"]
     day_before = SLOT - timedelta(days=1)
-    assert await archive_worker.call(lambda a: a.store.unfinished_deliveries("daily", day_before)) == [SLOT]
+    assert await archive_worker.write(lambda a: a.store.unfinished_deliveries("daily", day_before)) == [SLOT]
     assert status["parts"] == 0
     healthy = FlakyPoster(time)
     sent = await Deliverer(archive_worker, config, {"console": healthy}, time, sleep=time.sleep).deliver(channel, SLOT)
     assert sent >= 1 and healthy.posts == [f"daily@{SLOT.isoformat()}#{n}" for n in range(sent)]
-    assert await archive_worker.call(lambda a: a.store.unfinished_deliveries("daily", day_before)) == []
+    assert await archive_worker.write(lambda a: a.store.unfinished_deliveries("daily", day_before)) == []
 
 
 async def test_an_error_no_retry_can_fix_fails_at_once(archive_worker, config):

@@ -46,8 +46,8 @@ def channels(folder, window: str):
 
 async def test_a_one_day_window_is_the_channels_today_not_the_servers(world):
     worker, clock, folder = world
-    await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-23")]))  # Seoul's today
-    await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-21")]))  # two days before
+    await worker.write(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-23")]))  # Seoul's today
+    await worker.write(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-21")]))  # two days before
     config = channels(folder, "1d")
     poster = RecordingPoster()
     clock.now = SLOT_1
@@ -61,13 +61,13 @@ async def test_since_last_digests_neither_overlap_nor_leave_a_gap(world):
     config = channels(folder, "since-last")
     channel = config.by_name()["daily"]
     clock.now = SLOT_1 - timedelta(hours=1)
-    await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
+    await worker.write(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
     clock.now = SLOT_1 + timedelta(minutes=5)  # archived after the slot, before the digest was composed
-    await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
+    await worker.write(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
     first, second = RecordingPoster(), RecordingPoster()
     await Deliverer(worker, config, {"console": first}, clock).deliver(channel, SLOT_1)
     clock.now = SLOT_2 - timedelta(hours=3)
-    await worker.call(lambda a: a.ingest([article(folder, "c", "위성 통신", "2026-11-23")]))
+    await worker.write(lambda a: a.ingest([article(folder, "c", "위성 통신", "2026-11-23")]))
     clock.now = SLOT_2
     await Deliverer(worker, config, {"console": second}, clock).deliver(channel, SLOT_2)
     one, two = "\n".join(first.texts), "\n".join(second.texts)
@@ -79,9 +79,9 @@ async def test_a_digest_recomposed_after_a_restart_holds_what_the_slot_held(worl
     worker, clock, folder = world
     config = channels(folder, "7d")
     channel = config.by_name()["daily"]
-    await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
+    await worker.write(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
     clock.now = SLOT_1 + timedelta(hours=2)  # down at 08:30; meanwhile a new article came in
-    await worker.call(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
+    await worker.write(lambda a: a.ingest([article(folder, "b", "로밍 할인", "2026-11-23")]))
     poster = RecordingPoster()
     await Deliverer(worker, config, {"console": poster}, clock).deliver(channel, SLOT_1)
     text = "\n".join(poster.texts)
@@ -102,11 +102,11 @@ async def test_an_article_arriving_late_with_an_old_date_reaches_the_next_since_
     config = channels(folder, "since-last")
     channel = config.by_name()["daily"]
     clock.now = SLOT_1 - timedelta(hours=1)
-    await worker.call(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
+    await worker.write(lambda a: a.ingest([article(folder, "a", "요금제 개편", "2026-11-22")]))
     first, second, third = RecordingPoster(), RecordingPoster(), RecordingPoster()
     await Deliverer(worker, config, {"console": first}, clock).deliver(channel, SLOT_1)
     clock.now = SLOT_2 - timedelta(hours=2)  # a feed delivers a story from three weeks ago
-    await worker.call(lambda a: a.ingest([article(folder, "old", "늦게 온 소식", "2026-11-01")]))
+    await worker.write(lambda a: a.ingest([article(folder, "old", "늦게 온 소식", "2026-11-01")]))
     clock.now = SLOT_2
     await Deliverer(worker, config, {"console": second}, clock).deliver(channel, SLOT_2)
     clock.now = SLOT_2 + timedelta(days=1)

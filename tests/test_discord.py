@@ -72,7 +72,7 @@ def creds_for(fake: FakeDiscord) -> Credentials:
 
 async def start_adapter(fake, worker, channels) -> tuple[DiscordAdapter, asyncio.Task]:
     digests = {c.name: c.digest for c in channels.channels}
-    commands = await worker.call(lambda a: Commands(CommandContext(a, digests)))
+    commands = await worker.write(lambda a: Commands(CommandContext(a, digests)))
     adapter = DiscordAdapter(creds_for(fake), worker, commands, channels, guild_ready_timeout=0.1)
     task = asyncio.create_task(adapter.run())
     ready = asyncio.create_task(adapter.client.wait_until_ready())
@@ -126,7 +126,7 @@ async def test_autocomplete_offers_companies_themes_and_configured_channels(bot,
 async def test_a_slow_answer_is_deferred_then_edited_in(bot, fake_discord, archive_worker):
     bot.defer_after = 0.05
     release = threading.Event()
-    busy = asyncio.ensure_future(archive_worker.call(lambda _a: release.wait(WAIT)))  # e.g. a long ingest
+    busy = asyncio.ensure_future(archive_worker.write(lambda _a: release.wait(WAIT)))  # e.g. a long ingest
     await fake_discord.push_command("brief", company="LGU+")
     deferred = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
     assert deferred["kind"] == "callback" and deferred["type"] == 5  # "thinking…", public like the answer
@@ -141,7 +141,7 @@ async def test_a_slow_answer_is_deferred_then_edited_in(bot, fake_discord, archi
 async def test_a_slow_error_on_a_public_command_is_shown_only_to_the_caller(bot, fake_discord, archive_worker):
     bot.defer_after = 0.05
     release = threading.Event()
-    busy = asyncio.ensure_future(archive_worker.call(lambda _a: release.wait(WAIT)))
+    busy = asyncio.ensure_future(archive_worker.write(lambda _a: release.wait(WAIT)))
     await fake_discord.push_command("brief", company="KT&G")
     deferred = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
     assert deferred["type"] == 5 and not deferred.get("data", {}).get("flags", 0) & EPHEMERAL
@@ -224,7 +224,7 @@ async def test_a_429_storm_on_one_channel_does_not_hold_up_another(bot, fake_dis
 
 
 async def test_a_failing_archive_gets_a_private_internal_error_not_silence(bot, fake_discord, archive_worker):
-    await archive_worker.call(lambda a: a.store.conn.close())  # e.g. the database went away
+    await archive_worker.write(lambda a: a.store.conn.close())  # e.g. the database went away
     await fake_discord.push_command("brief", company="KT")
     callback = await asyncio.wait_for(fake_discord.callbacks.get(), WAIT)
     assert callback["type"] == 4 and "internal error" in callback["data"]["content"]
@@ -249,7 +249,7 @@ async def test_a_network_failure_at_start_is_retried_with_backoff(fake_discord, 
         waits.append(seconds)
 
     digests = {c.name: c.digest for c in channels.channels}
-    commands = await archive_worker.call(lambda a: Commands(CommandContext(a, digests)))
+    commands = await archive_worker.write(lambda a: Commands(CommandContext(a, digests)))
     adapter = DiscordAdapter(creds_for(fake_discord), archive_worker, commands, channels, guild_ready_timeout=0.1)
     adapter.sleep = no_wait
     task = asyncio.create_task(adapter.run())
@@ -285,7 +285,7 @@ async def test_an_expired_interaction_is_logged_once_without_a_traceback_or_retr
 
 def test_a_proxy_in_the_environment_is_used_by_discord_too(monkeypatch, archive_worker, channels):
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
-    commands = archive_worker.call_sync(lambda a: Commands(CommandContext(a)))
+    commands = archive_worker.write_sync(lambda a: Commands(CommandContext(a)))
     adapter = DiscordAdapter(Credentials(discord_token=TOKEN), archive_worker, commands, channels)
     try:
         assert adapter.client.http.proxy == "http://127.0.0.1:3128"

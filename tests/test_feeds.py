@@ -426,12 +426,12 @@ async def test_scheduled_polls_run_on_the_archive_worker(server: FeedServer, arc
     try:
         key = server.url + "/feed.xml#guid=e-1"
         for _ in range(200):  # until both first polls ran (bounded), not for a fixed time
-            seen = await archive_worker.call(lambda a: a.store.source_seen(key))
+            seen = await archive_worker.write(lambda a: a.store.source_seen(key))
             if seen and server.hits("/other.xml"):
                 break
             await asyncio.sleep(0.05)
         assert seen is not None and seen[1] is not None
-        state = await archive_worker.call(lambda a: a.store.get_state("feeds:backoff:flaky"))
+        state = await archive_worker.write(lambda a: a.store.get_state("feeds:backoff:flaky"))
         assert state and '"failures": 1' in state  # the 503 is backing off, the other source is unaffected
     finally:
         scheduler.shutdown(wait=False)
@@ -511,7 +511,7 @@ async def test_a_watched_folder_ingests_files_as_they_arrive(tmp_path: Path, arc
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
-    titles = await archive_worker.call(lambda a: {x.title for x in a.store.articles(a.make_filter())})
+    titles = await archive_worker.write(lambda a: {x.title for x in a.store.articles(a.make_filter())})
     assert {"먼저 온 기사", "나중에 온 기사"} <= titles
 
 

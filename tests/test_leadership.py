@@ -132,5 +132,5 @@ async def test_a_standby_taking_over_posts_the_slot_that_fell_due_while_nobody_l
     renewing.cancel()
     assert SLOT + timedelta(minutes=5) <= taken_at[0] <= SLOT + timedelta(minutes=5, seconds=lease / 3)
     assert sum(await asyncio.gather(*caught_up)) == len(poster.texts) >= 1
-    status = await second_worker.call(lambda a: a.store.delivery_status("daily"))
+    status = await second_worker.write(lambda a: a.store.delivery_status("daily"))
     assert status["slot"] == SLOT.isoformat() and status["status"] == "posted"

@@ -59,7 +59,7 @@ async def test_two_deliverers_on_one_slot_post_each_part_once(two_processes):
     one = asyncio.create_task(Deliverer(first_worker, config, {"console": first}, clock).deliver(channel, SLOT))
     await asyncio.sleep(0)  # let the first claim the slot (it then waits on the gate mid-post)
     for _ in range(200):
-        status = await second_worker.call(lambda a: a.store.delivery_status("daily"))
+        status = await second_worker.write(lambda a: a.store.delivery_status("daily"))
         if status is not None:
             break
         await asyncio.sleep(0.01)
@@ -72,7 +72,7 @@ async def test_two_deliverers_on_one_slot_post_each_part_once(two_processes):
 async def test_a_lapsed_claim_of_another_machine_is_taken_over(two_processes):
     (worker, _), config = two_processes
     channel = config.by_name()["daily"]
-    await worker.call(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, "elsewhere:123:abcd",
+    await worker.write(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, "elsewhere:123:abcd",
                                                        SLOT + timedelta(minutes=5)))
     poster = Poster()
     early = Deliverer(worker, config, {"console": poster}, lambda: SLOT + timedelta(minutes=1))
@@ -88,7 +88,7 @@ async def test_a_claim_of_a_dead_process_on_this_machine_is_taken_over_at_once(t
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     owner = f"{host}:{dead.stdout.strip()}:dead"
     assert owner_gone(owner) and not owner_gone(process_owner())
-    await worker.call(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, owner, SLOT + timedelta(hours=1)))
+    await worker.write(lambda a: a.store.begin_delivery("daily", SLOT, SLOT, owner, SLOT + timedelta(hours=1)))
     poster = Poster()
     assert await Deliverer(worker, config, {"console": poster}, lambda: SLOT).deliver(config.by_name()["daily"],
                                                                                        SLOT) >= 1
@@ -106,15 +106,15 @@ async def test_commands_meet_the_chat_deadline_during_a_200_article_burst(seeded
     shutil.copy(seeded_db, db)
     intake, chat = ArchiveWorker(lambda: open_archive(db)), ArchiveWorker(lambda: open_archive(db))
     try:
-        commands = await chat.call(lambda a: Commands(CommandContext(a)))
+        commands = await chat.write(lambda a: Commands(CommandContext(a)))
         burst_file = distinct_articles(tmp_path, 200)
-        burst = asyncio.ensure_future(intake.call(lambda a: a.ingest([burst_file])))
+        burst = asyncio.ensure_future(intake.write(lambda a: a.ingest([burst_file])))
         took = []
         for query in ["news 고객", "brief KT", "news 요금제 KT", "grid", "news 통신 서비스"] * 2:
             if burst.done():
                 break
             started = time.perf_counter()
-            reply = await chat.call(lambda _a, q=query: commands.run_text(q))
+            reply = await chat.write(lambda _a, q=query: commands.run_text(q))
             took.append(time.perf_counter() - started)
             assert not reply.error, query
         report = await burst

@@ -70,7 +70,7 @@ def channels(tmp_path):
 
 async def start_adapter(worker, channels, creds: Credentials) -> tuple[SlackAdapter, asyncio.Task]:
     digests = {c.name: c.digest for c in channels.channels}
-    commands = await worker.call(lambda a: Commands(CommandContext(a, digests)))
+    commands = await worker.write(lambda a: Commands(CommandContext(a, digests)))
     adapter = SlackAdapter(creds, worker, commands)
     task = asyncio.create_task(adapter.run())
     await asyncio.wait_for(adapter.ready.wait(), WAIT)
@@ -199,7 +199,7 @@ async def test_a_429_storm_on_one_channel_does_not_hold_up_another(http_bot, fak
 
 
 async def test_a_failing_archive_gets_a_private_internal_error_not_silence(http_bot, fake_slack, archive_worker):
-    await archive_worker.call(lambda a: a.store.conn.close())  # e.g. the database went away
+    await archive_worker.write(lambda a: a.store.conn.close())  # e.g. the database went away
     body = urllib.parse.urlencode(slash_command_form("brief KT", fake_slack.response_url("broken")))
     assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
     answer = await asyncio.wait_for(fake_slack.responses.get(), WAIT)
@@ -209,13 +209,13 @@ async def test_a_failing_archive_gets_a_private_internal_error_not_silence(http_
 @pytest.mark.slow
 async def test_an_answer_longer_than_five_messages_ends_with_a_truncation_marker(
         http_bot, fake_slack, archive_worker, tmp_path):
-    every_theme = await archive_worker.call(
+    every_theme = await archive_worker.write(
         lambda a: " ".join(k.term for t in a.taxonomy.theme_ids for k in a.taxonomy.theme(t).keywords))
     path = distinct_articles(tmp_path, 45)  # distinct stories, each now also touching every theme
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     path.write_text("\n".join(json.dumps({**r, "body": f"{r['body']}\n{every_theme}."}, ensure_ascii=False)
                               for r in records), encoding="utf-8")
-    added = await archive_worker.call(lambda a: a.ingest([path]))
+    added = await archive_worker.write(lambda a: a.ingest([path]))
     assert added.counts["added"] == 45
     body = urllib.parse.urlencode(slash_command_form("digest kr-everything", fake_slack.response_url("long")))
     assert (await send_command(http_bot, body, signed_headers(body)))[0] == 200
@@ -253,7 +253,7 @@ async def test_an_unknown_slack_channel_fails_at_once_and_is_recorded(http_bot, 
         await Deliverer(archive_worker, channels, {"slack": http_bot}, time, sleep=time.sleep).deliver(
             channels.by_name()["kr-daily"], SLOT)
     assert time.slept == [] and len(fake_slack.calls_to("chat.postMessage")) == 1
-    status = await archive_worker.call(lambda a: a.store.delivery_status("kr-daily"))
+    status = await archive_worker.write(lambda a: a.store.delivery_status("kr-daily"))
     assert status["status"] == "failed" and "channel_not_found" in status["error"]
 
 
@@ -284,7 +284,7 @@ async def test_an_expired_response_url_is_logged_not_lost_silently(http_bot, fak
 @pytest.mark.parametrize(("allowed", "refused"), [(frozenset({"T0OTHER"}), True), (frozenset({"T0FAKE"}), False)])
 async def test_a_workspace_not_named_in_channels_yaml_gets_a_polite_refusal(
         fake_slack, archive_worker, channels, allowed, refused):
-    commands = await archive_worker.call(lambda a: Commands(CommandContext(a)))
+    commands = await archive_worker.write(lambda a: Commands(CommandContext(a)))
     adapter = SlackAdapter(http_creds(fake_slack), archive_worker, commands, allowed_teams=allowed)
     task = asyncio.create_task(adapter.run())
     await asyncio.wait_for(adapter.ready.wait(), WAIT)

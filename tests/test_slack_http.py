@@ -19,7 +19,7 @@ LIMITS = HttpLimits(header_timeout=0.3, body_timeout=0.3, max_connections=3, max
 
 @pytest.fixture
 async def guarded_bot(fake_slack, archive_worker, channels):  # noqa: F811
-    commands = await archive_worker.call(lambda a: Commands(CommandContext(a, {})))
+    commands = await archive_worker.write(lambda a: Commands(CommandContext(a, {})))
     adapter = SlackAdapter(http_creds(fake_slack), archive_worker, commands)
     adapter.http_limits = LIMITS
     task = asyncio.create_task(adapter.run())

@@ -180,14 +180,14 @@ async def test_two_bot_processes_on_one_postgresql_post_each_part_once(pg_url, t
         one = asyncio.create_task(Deliverer(workers[0], config, {"console": first}, lambda: slot).deliver(channel,
                                                                                                          slot))
         for _ in range(500):  # until the first has claimed the slot (it then waits on the gate mid-post)
-            if await workers[1].call(lambda a: a.store.delivery_status("daily")) is not None:
+            if await workers[1].write(lambda a: a.store.delivery_status("daily")) is not None:
                 break
             await asyncio.sleep(0.01)
         assert await Deliverer(workers[1], config, {"console": second}, lambda: slot).deliver(channel, slot) == 0
         gate.set()
         sent = await one
         assert sent >= 1 and second.keys == [] and len(first.keys) == len(set(first.keys)) == sent
-        status = await workers[1].call(lambda a: a.store.delivery_status("daily"))
+        status = await workers[1].write(lambda a: a.store.delivery_status("daily"))
         assert status["status"] == "posted" and status["parts"] == sent
     finally:
         for worker in workers:

@@ -94,7 +94,7 @@ async def test_a_slow_template_renders_off_the_event_loop_and_the_archive_thread
     folder.mkdir()
     (folder / "story.j2").write_text("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
                                      encoding="utf-8")  # within every size bound: only the time limit ends it
-    commands = await archive_worker.call(lambda a: Commands(CommandContext(a)))
+    commands = await archive_worker.write(lambda a: Commands(CommandContext(a)))
     console = ConsoleAdapter(archive_worker, commands, None, None)
     console.templates = TemplateSet(folder)
     ticks: list[float] = []
@@ -107,7 +107,7 @@ async def test_a_slow_template_renders_off_the_event_loop_and_the_archive_thread
 
     async def archive_meanwhile() -> None:
         await asyncio.sleep(0.2)  # the slow render has started by now
-        await archive_worker.call(lambda a: a.store.count())
+        await archive_worker.write(lambda a: a.store.count())
         answered.append(time.monotonic())
 
     ticking = asyncio.create_task(ticker())
