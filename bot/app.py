@@ -108,6 +108,13 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         deliverer = Deliverer(worker, config, posters, clock)
         preview = Deliverer(worker, config, posters, clock, ledger_prefix="console:")
 
+        async def post_slot(channel, slot) -> int:
+            """Through the channel's platform, or printed at the console when this process has no
+            credentials for it (under its own `console:` ledger)."""
+            if channel.platform in posters:
+                return await deliverer.deliver(channel, slot)
+            return await preview.deliver(channel, slot, poster_platform="console")
+
         posting: set[tuple[str, datetime]] = set()  # a takeover's catch-up and a job may meet on one slot
 
         async def deliver(channel, slot):
@@ -115,10 +122,8 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
                 return
             posting.add((channel.name, slot))
             try:
-                if channel.platform in posters:
-                    await deliverer.deliver(channel, slot)
-                elif console is not None:  # no credentials for it: print the digest instead
-                    await preview.deliver(channel, slot, poster_platform="console")
+                if channel.platform in posters or console is not None:
+                    await post_slot(channel, slot)
                 else:
                     log.warning("no adapter for %s: digest %s skipped", channel.platform, channel.name)
             except Exception as exc:  # the ledger keeps what was posted; a restart in the grace window resumes
@@ -133,9 +138,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             # The slot is the end of this minute: a digest is composed as the archive stood at its slot,
             # so the minute's start would leave out what arrived in the last seconds (a story just polled).
             slot = clock().astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
-            if channel.platform in posters:
-                return await deliverer.deliver(channel, slot)
-            return await preview.deliver(channel, slot, poster_platform="console")
+            return await post_slot(channel, slot)
 
         actions = Actions(post_now)
         for poster in posters.values():
