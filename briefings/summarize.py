@@ -11,9 +11,9 @@ over the sentences that speak of that company. Measured against lead baselines b
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from briefings.analysis.korean import index_terms, morphemes
+from briefings.analysis.korean import InContext, index_terms, morphemes
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
 from briefings.summary.learned import BIAS, WEIGHTS, bound, feature_row, logit, probability
@@ -29,28 +29,34 @@ FILL_SHORTER = True  # when the next-best sentence does not fit, try shorter one
 PROBABILITY_FLOOR = 0.1  # a sentence the scorer gives less than this is not worth its room (bar the first)
 
 
+# a candidate's terms as read in its article's whole text, or None to analyse the sentence alone
+TermsFinder = Callable[[Key, str], "list[str] | None"]
+
+
 class Candidate:
-    """A sentence that may go into a summary. Its terms are analysed when the choice first needs them:
+    """A sentence that may go into a summary. Its terms are found when the choice first needs them:
     most of a long article's sentences are never in the running (see `choose`)."""
 
-    __slots__ = ("_terms", "key", "text")
+    __slots__ = ("_find", "_terms", "key", "text")
 
-    def __init__(self, key: Key, text: str, terms: set[str] | None = None):
+    def __init__(self, key: Key, text: str, terms: set[str] | None = None, find: TermsFinder | None = None):
         self.key = key
         self.text = text
         self._terms = terms
+        self._find = find
 
     @property
     def terms(self) -> set[str]:
         if self._terms is None:
-            self._terms = set(index_terms(self.text))
+            found = self._find(self.key, self.text) if self._find else None
+            self._terms = set(index_terms(self.text) if found is None else found)
         return self._terms
 
     def __repr__(self) -> str:
         return f"Candidate({self.key!r}, {self.text!r})"
 
 
-def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
+def _candidates(pairs: Sequence[tuple[Key, str]], find: TermsFinder | None = None) -> list[Candidate]:
     """The first CANDIDATES usable sentences; the rest of a long article is never analysed.
 
     Sentences that do not end in a predicate (captions, sub-headings) compete only when no
@@ -66,7 +72,7 @@ def _candidates(pairs: Sequence[tuple[Key, str]]) -> list[Candidate]:
             continue
         (kept if reads_as_sentence(text) else fragments).append((key, clip(text, HARD_CAP)))
     chosen = kept or fragments[:CANDIDATES]
-    return [Candidate(key, text) for key, text in chosen]
+    return [Candidate(key, text, find=find) for key, text in chosen]
 
 
 def choose(cands: Sequence[Candidate], title: set[str], budget: int = BUDGET, limit: int = MAX_SENTENCES,
@@ -146,19 +152,39 @@ def _body(article: Article) -> list[tuple[Key, str]]:
     return [((p.index, i), s) for p in article.body_paragraphs for i, s in enumerate(p.sentences)]
 
 
-def summarize_article(article: Article) -> tuple[list[str], dict[str, list[str]]]:
-    """The article's summary, and per company (when several are tagged) a summary of its own sentences."""
+def _finder(article: Article, context: InContext) -> TermsFinder:
+    """Terms of a candidate read from the analysis of the article's whole text (one kiwi pass for the
+    article instead of one per sentence); a clipped sentence is found without its ellipsis."""
+    texts = {p.index: p.text for p in article.paragraphs}
+
+    def find(key: Key, text: str) -> list[str] | None:
+        paragraph = texts.get(key[0])
+        if paragraph is None:
+            return None
+        return context.span_terms(key[0], paragraph, text[:-1] if text.endswith("…") else text)
+
+    return find
+
+
+def summarize_article(article: Article, context: InContext | None = None
+                      ) -> tuple[list[str], dict[str, list[str]]]:
+    """The article's summary, and per company (when several are tagged) a summary of its own sentences.
+
+    `context`, the analysis of the article's whole text (see InContext), saves analysing each sentence.
+    """
     body = _body(article)
-    title = set(index_terms(article.title))
+    find = _finder(article, context) if context else None
+    title_terms = context.span_terms(-1, article.title, article.title) if context else None
+    title = set(index_terms(article.title) if title_terms is None else title_terms)
     names = main_companies(article)
-    summary = [c.text for c in choose(_candidates(body), title, names=names)]
+    summary = [c.text for c in choose(_candidates(body, find), title, names=names)]
     if not summary and body:  # nothing usable by shape: the lead is still better than nothing
         summary = [clip(body[0][1].strip())]
     per_company: dict[str, list[str]] = {}
     if len(article.companies) > 1:
         text = dict(body)
         for company, keys in company_sentences(article).items():
-            picked = choose(_candidates([(k, text[k]) for k in keys]), title, limit=COMPANY_SENTENCES,
+            picked = choose(_candidates([(k, text[k]) for k in keys], find), title, limit=COMPANY_SENTENCES,
                             names=main_companies(article, company))
             if picked:
                 per_company[company] = [c.text for c in picked]
@@ -175,10 +201,27 @@ def main_companies(article: Article, only: str | None = None) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 2)
 
 
-def story_terms(article: Article) -> list[str]:
+def story_terms(article: Article, context: InContext | None = None) -> list[str]:
     """What identifies the story an article tells: content words of its title and lead sentence.
 
     Computed once at ingest and kept with the article, so composing a digest never re-runs the
     analyser; particles and endings are left out, or any two Korean sentences would look alike.
+    With `context`, both are read from the analysis of the whole text.
     """
+    if context is not None:
+        title = context.span_terms(-1, article.title, article.title)
+        lead = _lead_terms(article, context)
+        if title is not None and lead is not None:
+            return sorted(set(title) | set(lead))
     return sorted(set(index_terms(" ".join([article.title, *article.summary[:1]]))))
+
+
+def _lead_terms(article: Article, context: InContext) -> list[str] | None:
+    if not article.summary:
+        return []
+    lead = article.summary[0]
+    lead = lead[:-1] if lead.endswith("…") else lead
+    for para in article.body_paragraphs:
+        if lead in para.text:
+            return context.span_terms(para.index, para.text, lead)
+    return None

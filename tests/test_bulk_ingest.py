@@ -197,3 +197,37 @@ def test_cli_ingest_json_has_no_progress_and_workers_are_checked(tmp_path, capsy
     with pytest.raises(SystemExit):
         main([*cfg, "--db", str(db), "ingest", str(path), "--workers", "0"])
 
+
+
+def test_an_article_is_analysed_as_one_text_not_sentence_by_sentence(tmp_path):
+    """Throughput rests on kiwi reading each article once: its summary, story terms and index come
+    from that one analysis. Counted at kiwi's own entry point; long texts the analyser has not seen."""
+    from briefings.analysis import korean
+    from briefings.ingest.readers import read_file
+
+    archive = open_archive(tmp_path / "once.sqlite3")
+    analyser = korean.kiwi()
+    seen: list[str] = []
+    real = analyser.tokenize
+
+    def counting(text, *args, **kwargs):
+        seen.append(text)
+        return real(text, *args, **kwargs)
+
+    record = synthetic(1)[0]
+    sentences = [f"{COMPANIES[i % 3]}는 {PLACES[i % 5]}에서 {SERVICES[i % 6]} 시험을 {i + 2}차로 진행했다고 밝혔다."
+                 for i in range(14)]
+    record["body"] = " ".join(sentences)
+    data = json.dumps(record, ensure_ascii=False).encode()
+    raw = read_file(tmp_path / "one.json", data, "h").articles[0]
+    korean._analysed.cache_clear()
+    korean._analysed_long.cache_clear()
+    analyser.tokenize = counting
+    try:
+        article = archive.builder.build(raw, archive.clock())
+    finally:
+        del analyser.tokenize
+    assert article.summary and article.story_terms and article.terms
+    long_texts = [t for t in seen if len(t) > 100]
+    assert len(long_texts) == 1, f"{len(long_texts)} analyses of long texts: {[t[:30] for t in long_texts]}"
+    assert len(seen) <= 6, seen

@@ -8,8 +8,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefings.analysis.sentences import MAX_SENTENCE_CHARS, split_sentences
+from briefings.ingest import boilerplate
 from briefings.ingest.boilerplate import normalise, strip_boilerplate
 from briefings.ingest.build import ArticleBuilder
 from briefings.ingest.clean import clean_lines
@@ -182,3 +185,33 @@ def test_an_english_wire_dateline_is_cut_and_a_sentence_starting_with_a_city_is_
     assert body == "The agency said the talks would resume next week."
     body, _ = body_of(rules, "Seoul, the capital, has announced a new plan for its subway network this week.")
     assert body.startswith("Seoul, the capital")
+
+
+# --- the tail search's shortcut is the same search ----------------------------------------------
+
+_TAIL_PIECES = st.one_of(
+    st.sampled_from(["홍길동 기자", " hong@example.co.kr", "[김철수 기자 kim@news.kr]", "ⓒ 연합뉴스",
+                     "무단 전재 및 재배포 금지", "▶ 네이버에서 구독하기",
+                     " / 사진=회사 제공", "KBS 뉴스 박대기입니다.", "chosunbiz.com", "/뉴스1",
+                     "저작권자 © 한국일보", "(c) 2019", "Copyright 2019 All rights reserved", "구독해 주세요!",
+                     "특파원", "2019.11.3/뉴시스", "(cleanrap@dailygame.co.kr)", "바로가기", "에디터", "논설위원"]),
+    st.sampled_from(["KT는 5G 요금제를 내놓았다. ", "회사는 밝혔다.", "가입자가 늘었다 ", "서울", " ", ".", ")",
+                     "]", ">", "니다", "com", "kr", "@", "/", "가", "A"]),
+    st.characters(codec="utf-8"))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_TAIL_PIECES, min_size=1, max_size=10).map("".join), st.integers(0, 900))
+def test_the_tail_search_shortcut_finds_what_the_full_search_finds(text, filler):
+    window = ("가" * filler + text).rstrip()
+    fast, full = boilerplate._strong_tail(window), boilerplate._TAIL_STRONG.search(window)
+    assert (fast and (fast.span(), fast.lastgroup)) == (full and (full.span(), full.lastgroup))
+
+
+def test_the_tail_reach_covers_the_longest_match_the_pattern_allows():
+    import re._parser as sre_parse  # the pattern's own width, as the regex engine computes it
+
+    pattern = boilerplate._TAIL_STRONG.pattern
+    assert pattern.endswith(r"\s*$")  # the match ends at the window's end, its spaces excepted
+    _, widest = sre_parse.parse(pattern[: -len(r"\s*$")]).getwidth()
+    assert widest <= boilerplate.TAIL_STRONG_REACH

@@ -96,8 +96,18 @@ class InContext:
     def _token_starts(self) -> list[int]:
         return [t.start for t in _tokens(self.text)]
 
+    @cached_property
+    def _pieces(self) -> dict[tuple[int, str], list[Piece] | None]:
+        return {}
+
     def tokens(self, index: int, text: str) -> list[Piece] | None:
         """The tokens of paragraph `index` as read in the whole text, or None if it is not that text."""
+        key = (index, text)
+        if key not in self._pieces:
+            self._pieces[key] = self._read_tokens(index, text)
+        return self._pieces[key]
+
+    def _read_tokens(self, index: int, text: str) -> list[Piece] | None:
         start = self.starts.get(index)
         if start is None or self.text[start:start + len(text)] != text:
             return None
@@ -107,10 +117,24 @@ class InContext:
         last = bisect_left(self._token_starts, end, first)
         return [Piece(t.form, t.tag, t.start - start, t.len) for t in tokens[first:last] if t.start + t.len <= end]
 
+    def span_terms(self, index: int, text: str, part: str) -> list[str] | None:
+        """`index_terms` of `part`, a piece of paragraph `index`, as read in the whole text; None when
+        `part` is not found there (the caller analyses it alone)."""
+        at = text.find(part)
+        pieces = self.tokens(index, text) if at >= 0 else None
+        if pieces is None:
+            return None
+        end = at + len(part)
+        return terms_of([p for p in pieces if p.start >= at and p.start + p.len <= end])
+
 
 def index_terms(text: str) -> list[str]:
     """Content morphemes, lower-cased; adjacent Latin/number pieces joined ("5"+"G" → "5g")."""
-    tokens = _tokens(text)
+    return terms_of(_tokens(text))
+
+
+def terms_of(tokens: Sequence) -> list[str]:
+    """`index_terms` of tokens already analysed (kiwi's, or Pieces of a longer text)."""
     terms: list[str] = []
     prev_end = -1
     prev_alnum = False

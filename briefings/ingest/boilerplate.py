@@ -120,6 +120,14 @@ _TAIL_STRONG = re.compile(
     rf"|(?P<wire>(?:\d{{4}}\.\s?\d{{1,2}}\.\s?\d{{1,2}}\.?\s{{0,2}})?/\s{{0,2}}{_OUTLET})"
     r")\s*$"
 )
+# What any _TAIL_STRONG match must contain (a literal of each alternative, its lookaheads included):
+# most lines end in plain running text and hold none of them near their end, so the costly search,
+# which tries every start in a 700-character window, is skipped (see _strong_tail).
+_TAIL_HINT = re.compile(r"저작권자|Copyright|[ⓒ©▶☞/@]|\([cC]\)|무단|구독|받아보세요|바로가기"
+                        r"|기자|특파원|에디터|논설위원|니다|\.(?:com|kr|net)")
+# The longest text a _TAIL_STRONG match spans before its trailing spaces (checked by a test against
+# the pattern's own width): a match ends at the window's end, so it starts at most this far back.
+TAIL_STRONG_REACH = 460
 # A bare name just before the e-mail that was cut after it ("김성곤 (skzero@…)").
 _TAIL_NAME = re.compile(rf"(?<![가-힣])(?!{_ROLE})(?P<rname>{_NAME})\s{{0,3}}$")
 # Only once a tail of boilerplate has begun: short bracketed items, stray ▶, bare domains.
@@ -193,13 +201,21 @@ def _head_cuts(text: str) -> list[Cut]:
     return cuts
 
 
+def _strong_tail(window: str) -> re.Match[str] | None:
+    """`_TAIL_STRONG.search(window)`, the same match, without trying starts that cannot match."""
+    reach = max(0, len(window) - TAIL_STRONG_REACH)
+    if not _TAIL_HINT.search(window, reach):
+        return None
+    return _TAIL_STRONG.search(window, reach)  # lookbehinds still see the text before `reach`
+
+
 def _tail_cuts(text: str, floor: int) -> list[Cut]:
     cuts: list[Cut] = []
     end = len(text.rstrip())
     base = max(floor, end - TAIL_WINDOW)
     for _ in range(MAX_PEELS):
         window = text[base:end]
-        match = _TAIL_STRONG.search(window)
+        match = _strong_tail(window)
         if cuts:  # inside a tail of boilerplate the leftmost item of either kind is next
             weak = _TAIL_WEAK.search(window)
             if weak and (match is None or weak.start() < match.start()):

@@ -124,9 +124,9 @@ class ArticleBuilder:
         self._checkpoint(raw, started, "theme tags")
         article.people, article.quotes = self.people.find(paragraphs)
         self._checkpoint(raw, started, "speakers")
-        article.summary, article.company_summaries = summarize_article(article)
+        article.summary, article.company_summaries = summarize_article(article, context)
         self._checkpoint(raw, started, "summary")
-        article.story_terms = story_terms(article)
+        article.story_terms = story_terms(article, context)
         article.terms = article_terms(article)
         article.fingerprint = article_fingerprint(article)
         return article
