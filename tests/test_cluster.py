@@ -5,13 +5,14 @@ candidates come from an index, not from comparing every pair."""
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 
 import pytest
 
 from briefings.digest import cluster as clustering
 from briefings.digest.cluster import candidate_pairs, cluster, features, same_story
-from briefings.digest.fingerprint import article_fingerprint, fingerprint, resemblance, slots
+from briefings.digest.fingerprint import article_fingerprint, fingerprint, resemblance
 from tests.conftest import open_archive
 
 LAUNCH = [  # one event, four outlets, four wordings
@@ -118,10 +119,39 @@ def test_candidates_come_from_an_index_not_all_pairs():
     terms = [["sk텔레콤", *(vocab[(n * 37 + k * 11) % 3000] for k in range(60))] for n in range(400)]
     terms.append(list(terms[7]))
     items = [clustering.Features(None, f"매체{n}", frozenset(t[:8]), frozenset(t[:4]), frozenset(),
-                                 slots(fingerprint(t))) for n, t in enumerate(terms)]
+                                 fingerprint(t), clustering._packed(fingerprint(t))) for n, t in enumerate(terms)]
     pairs = candidate_pairs(items)
     assert (7, 400) in pairs
     assert len(pairs) < len(items) * (len(items) - 1) / 2 / 20  # far from all 80,200 pairs
+
+
+def test_candidates_are_every_indexed_pair_within_the_window_and_only_those():
+    """A band or term shared across years (a template report) gives pairs only between neighbours
+    in time: the same set as pairing every bucket's members and keeping those `within` allows."""
+    from datetime import date, timedelta
+    from itertools import combinations
+
+    rng = random.Random(5)
+    words = [f"말{n}" for n in range(40)]
+    items = []
+    for n in range(300):
+        t = rng.sample(words, 6)
+        fp = fingerprint(t if rng.random() < 0.5 else ["같은", "보도", "양식", "시세", "마감", "지수"])
+        day = None if n < 20 else date(2015, 1, 1) + timedelta(days=rng.randrange(0, 400))
+        items.append((day, clustering.Features(day, "매체", frozenset(t), frozenset(t[:2]), frozenset(), fp,
+                                               clustering._packed(fp) if n % 2 else None)))
+    items.sort(key=lambda pair: pair[0].isoformat() if pair[0] else "")
+    feats = [f for _, f in items]
+    buckets: dict[tuple, list[int]] = {}
+    for i, f in enumerate(feats):
+        keys = [f.band(b) for b in range(clustering.BANDS)] + [("term", t) for t in f.head]
+        for key in keys:
+            buckets.setdefault(key, []).append(i)
+    limit = max(30, int(clustering.COMMON_TERM * len(feats)))
+    every = {(i, j) for key, members in buckets.items() if not (key[0] == "term" and len(members) > limit)
+             for i, j in combinations(members, 2) if clustering.within(feats[i], feats[j])}
+    assert candidate_pairs(feats) == every
+    assert any(feats[i].day is None for i, _ in every) and len(every) > 100
 
 
 @pytest.mark.parametrize("numbers", [({"2,101.35", "12.40"}, {"2,088.20", "13.15"})])

@@ -16,11 +16,11 @@ so the work grows with the number of related pairs, not with the square of the a
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 
 from briefings.digest.fingerprint import article_fingerprint, resemblance, slots
 from briefings.models import Article
@@ -49,8 +49,19 @@ class Features:
     head: frozenset[str]
     title: frozenset[str]
     numbers: frozenset[str]
-    slots: list[str]
-    packed: int | None = None  # the 64 slots as one integer (32 bits each), when they are lower-case hex
+    fp: str  # the fingerprint as kept (the article's own string: no copy per feature set)
+    packed: int | None = None  # its 64 slots as one integer (32 bits each), when they are lower-case hex
+
+    @property
+    def slots(self) -> list[str]:
+        return slots(self.fp)
+
+    def band(self, band: int) -> tuple:
+        """The bucket key of one LSH band (ROWS slots), or () when the fingerprint has no such band."""
+        if self.packed is not None:
+            return (band, self.fp[band * ROWS * 8:(band + 1) * ROWS * 8])  # 8 hex digits a slot
+        kept = self.slots
+        return (band, *kept[band * ROWS:(band + 1) * ROWS]) if len(kept) == BANDS * ROWS else ()
 
 
 _HEX64 = re.compile(r"[0-9a-f]{512}")
@@ -67,7 +78,7 @@ def _resemblance(a: Features, b: Features) -> float:
     differ are folded down to their lowest bit and counted, a few big-integer operations instead
     of 64 string comparisons in Python (this runs for every candidate pair)."""
     if a.packed is None or b.packed is None:
-        return resemblance(a.slots, b.slots)
+        return resemblance(a.slots, b.slots)  # (computed here: rare, an older or unusual fingerprint)
     y = a.packed ^ b.packed
     for shift, low in zip((16, 8, 4, 2, 1), _LOW, strict=True):
         y |= (y >> shift) & low
@@ -86,23 +97,27 @@ def features(article: Article) -> Features:
     numbers = frozenset(t for t in head if any(c.isdigit() for c in t))
     title = article.title.lower()  # the head terms that stand in the title, without re-analysing it
     return Features(article.published.first_day() if article.published else None, article.outlet,
-                    head, frozenset(t for t in head if t in title), numbers, slots(fp), _packed(fp))
+                    head, frozenset(t for t in head if t in title), numbers, fp, _packed(fp))
 
 
-KEPT_FEATURES = 5000
-_kept: dict[str, tuple[Article, Features]] = {}
+KEPT_FEATURES = 20_000  # ~1 KB each: a year of a busy section's stories, composed again and again
+_kept: OrderedDict[str, tuple[Article, Features]] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def _features(article: Article) -> Features:
     """features(), kept for the very article objects a store hands out again (its parsed slim
-    articles): the same object always gives the same features."""
-    hit = _kept.get(article.id)
-    if hit is not None and hit[0] is article:
-        return hit[1]
-    if len(_kept) >= KEPT_FEATURES:
-        _kept.clear()
+    articles): the same object always gives the same features. The least recently used go first."""
+    with _kept_lock:
+        hit = _kept.get(article.id)
+        if hit is not None and hit[0] is article:
+            _kept.move_to_end(article.id)
+            return hit[1]
     found = features(article)
-    _kept[article.id] = (article, found)
+    with _kept_lock:
+        _kept[article.id] = (article, found)
+        while len(_kept) > KEPT_FEATURES:
+            _kept.popitem(last=False)
     return found
 
 
@@ -137,13 +152,20 @@ def same_story(a: Features, b: Features) -> bool:
     return head + title + text >= SCORE
 
 
-def candidate_pairs(items: list[Features]) -> set[tuple[int, int]]:
-    """Index pairs (i < j) worth comparing: a shared LSH band or a shared uncommon head term."""
+def candidate_pairs(items: list[Features], days: int = WINDOW_DAYS) -> set[tuple[int, int]]:
+    """Index pairs (i < j) worth comparing: a shared LSH band or a shared uncommon head term, and
+    published within `days` of each other (what `within` asks of every pair that can be one story).
+
+    `items` come in publication order, undated first (see `_order`), so a bucket's members do too and
+    each member is paired only with the run after it that is still within the window: a band that
+    a template report shares across years costs its near neighbours, not the square of its size."""
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for i, f in enumerate(items):
-        if len(f.slots) == BANDS * ROWS:
-            for band in range(BANDS):
-                buckets[(band, *f.slots[band * ROWS:(band + 1) * ROWS])].append(i)
+        for band in range(BANDS):
+            key = f.band(band)
+            if not key:
+                break
+            buckets[key].append(i)
         for term in f.head:
             buckets[("term", term)].append(i)
     limit = max(30, int(COMMON_TERM * len(items)))
@@ -151,8 +173,21 @@ def candidate_pairs(items: list[Features]) -> set[tuple[int, int]]:
     for key, members in buckets.items():
         if len(members) < 2 or (key[0] == "term" and len(members) > limit):
             continue
-        pairs.update(combinations(members, 2))  # members ascend, so each pair comes as (i < j)
+        pairs.update(_near_pairs(members, items, days))  # members ascend, so each pair comes as (i < j)
     return pairs
+
+
+def _near_pairs(members: list[int], items: list[Features], days: int) -> Iterator[tuple[int, int]]:
+    for n, i in enumerate(members):
+        first = items[i].day
+        for j in members[n + 1:]:
+            other = items[j].day
+            if first is None:
+                if other is not None:
+                    break  # undated articles come first and only pair with each other
+            elif other is None or (other - first).days > days:
+                break
+            yield i, j
 
 
 def _order(article: Article) -> tuple:
