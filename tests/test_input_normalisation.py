@@ -122,3 +122,16 @@ def test_a_bad_period_names_the_grammar(commands):
     reply = commands.run_text("grid fortnight")
     assert reply.error and "2w" in text_of(reply)
     assert "validation error" not in text_of(reply) and "pydantic" not in text_of(reply)  # no raw report
+
+
+def test_the_implausibility_shortcut_holds_for_every_code_point():
+    """implausibility() asks isprintable() before unicodedata.category(): sound only while every
+    character of the categories it rejects is unprintable, which this Python's tables decide."""
+    import sys
+    import unicodedata
+
+    from briefings.ingest import decoding
+
+    printable_bad = [c for c in range(sys.maxunicode + 1)
+                     if unicodedata.category(chr(c)) in decoding._BAD_CATEGORIES and chr(c).isprintable()]
+    assert printable_bad == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -78,16 +79,24 @@ _BAD_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}
 _KIN_SCRIPTS = ({"HANGUL", "CJK"}, {"CJK", "HIRAGANA", "KATAKANA"})
 
 
+@lru_cache(maxsize=16_384)
+def _script(ch: str) -> str:
+    """The first word of a character's Unicode name (HANGUL, CJK, LATIN…): looked up once per distinct
+    character, as a text repeats a few thousand of them."""
+    return unicodedata.name(ch, "?").split(" ")[0]
+
+
 def implausibility(text: str) -> str | None:
     """Why decoded text cannot be real text, or None. Catches lucky BOMs and wrong code pages."""
     body = text.lstrip("\ufeff")
     if not body:
         return None
-    bad = sum(1 for ch in body if ch in "\ufffd\ufeff"
-              or (unicodedata.category(ch) in _BAD_CATEGORIES and ch not in "\t\n\r\f"))
+    # (every character of the bad categories is unprintable: the cheap test first)
+    bad = sum(1 for ch in body if ch in "\ufffd\ufeff" or (not ch.isprintable()
+              and unicodedata.category(ch) in _BAD_CATEGORIES and ch not in "\t\n\r\f"))
     if bad / len(body) > 0.02:
         return f"{bad / len(body):.0%} of characters are control or unassigned codes"
-    scripts = Counter(unicodedata.name(ch, "?").split(" ")[0] for ch in body if ch.isalpha() and ord(ch) > 0x24F)
+    scripts = Counter(_script(ch) for ch in body if ch.isalpha() and ord(ch) > 0x24F)
     letters = sum(1 for ch in body if ch.isalpha())
     major = {name for name, n in scripts.items() if n / max(letters, 1) >= 0.2}
     if len(major) > 1 and not any(major <= kin for kin in _KIN_SCRIPTS):
