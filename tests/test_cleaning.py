@@ -200,18 +200,28 @@ _TAIL_PIECES = st.one_of(
     st.characters(codec="utf-8"))
 
 
+def _same(a, b) -> bool:
+    return (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_TAIL_PIECES, min_size=1, max_size=10).map("".join), st.integers(0, 900))
-def test_the_tail_search_shortcut_finds_what_the_full_search_finds(text, filler):
+def test_the_tail_search_shortcuts_find_what_the_full_searches_find(text, filler):
     window = ("가" * filler + text).rstrip()
-    fast, full = boilerplate._strong_tail(window), boilerplate._TAIL_STRONG.search(window)
-    assert (fast and (fast.span(), fast.lastgroup)) == (full and (full.span(), full.lastgroup))
+    assert _same(boilerplate._strong_tail(window), boilerplate._TAIL_STRONG.search(window))
+    assert _same(boilerplate._tail(boilerplate._TAIL_WEAK, boilerplate.TAIL_WEAK_REACH, window),
+                 boilerplate._TAIL_WEAK.search(window))
+    assert _same(boilerplate._tail(boilerplate._TAIL_NAME, boilerplate.TAIL_NAME_REACH, window),
+                 boilerplate._TAIL_NAME.search(window))
 
 
-def test_the_tail_reach_covers_the_longest_match_the_pattern_allows():
+@pytest.mark.parametrize(("name", "reach"), [("_TAIL_STRONG", "TAIL_STRONG_REACH"), ("_TAIL_WEAK", "TAIL_WEAK_REACH"),
+                                             ("_TAIL_NAME", "TAIL_NAME_REACH")])
+def test_the_tail_reach_covers_the_longest_match_the_pattern_allows(name, reach):
     import re._parser as sre_parse  # the pattern's own width, as the regex engine computes it
 
-    pattern = boilerplate._TAIL_STRONG.pattern
-    assert pattern.endswith(r"\s*$")  # the match ends at the window's end, its spaces excepted
-    _, widest = sre_parse.parse(pattern[: -len(r"\s*$")]).getwidth()
-    assert widest <= boilerplate.TAIL_STRONG_REACH
+    pattern = getattr(boilerplate, name).pattern
+    end = r"\s*$" if pattern.endswith(r"\s*$") else "$"
+    assert pattern.endswith(end)  # a match ends at the window's end (its trailing spaces excepted)
+    _, widest = sre_parse.parse(pattern[: -len(end)]).getwidth()
+    assert widest <= getattr(boilerplate, reach)

@@ -125,9 +125,12 @@ _TAIL_STRONG = re.compile(
 # which tries every start in a 700-character window, is skipped (see _strong_tail).
 _TAIL_HINT = re.compile(r"저작권자|Copyright|[ⓒ©▶☞/@]|\([cC]\)|무단|구독|받아보세요|바로가기"
                         r"|기자|특파원|에디터|논설위원|니다|\.(?:com|kr|net)")
-# The longest text a _TAIL_STRONG match spans before its trailing spaces (checked by a test against
-# the pattern's own width): a match ends at the window's end, so it starts at most this far back.
+# The longest text a match of each tail pattern spans before its trailing spaces (checked by a test
+# against the pattern's own width): a match ends at the window's end, so it starts at most this far
+# back, and the search need not try the starts before (it takes most of a long line's cleaning).
 TAIL_STRONG_REACH = 460
+TAIL_WEAK_REACH = 130
+TAIL_NAME_REACH = 10
 # A bare name just before the e-mail that was cut after it ("김성곤 (skzero@…)").
 _TAIL_NAME = re.compile(rf"(?<![가-힣])(?!{_ROLE})(?P<rname>{_NAME})\s{{0,3}}$")
 # Only once a tail of boilerplate has begun: short bracketed items, stray ▶, bare domains.
@@ -209,6 +212,11 @@ def _strong_tail(window: str) -> re.Match[str] | None:
     return _TAIL_STRONG.search(window, reach)  # lookbehinds still see the text before `reach`
 
 
+def _tail(pattern: re.Pattern[str], reach: int, window: str) -> re.Match[str] | None:
+    """`pattern.search(window)` for a pattern anchored at the end, trying only starts within reach."""
+    return pattern.search(window, max(0, len(window) - reach))
+
+
 def _tail_cuts(text: str, floor: int) -> list[Cut]:
     cuts: list[Cut] = []
     end = len(text.rstrip())
@@ -217,10 +225,11 @@ def _tail_cuts(text: str, floor: int) -> list[Cut]:
         window = text[base:end]
         match = _strong_tail(window)
         if cuts:  # inside a tail of boilerplate the leftmost item of either kind is next
-            weak = _TAIL_WEAK.search(window)
+            weak = _tail(_TAIL_WEAK, TAIL_WEAK_REACH, window)
             if weak and (match is None or weak.start() < match.start()):
                 match = weak
-        bare = _TAIL_NAME.search(window) if cuts and cuts[-1].email and cuts[-1].name is None else None
+        bare = (_tail(_TAIL_NAME, TAIL_NAME_REACH, window) if cuts and cuts[-1].email and cuts[-1].name is None
+                else None)
         if bare and (match is None or bare.start() <= match.start()):
             match = bare
         if match is None or match.start() == match.end():
