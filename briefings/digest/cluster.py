@@ -40,9 +40,10 @@ REPORTING = frozenset({"밝히", "말하", "전하", "설명", "발표", "따르
 LINKED = 1.0  # two stories merge when matches between them reach the size of the smaller one
 
 
-@dataclass
+@dataclass(frozen=True)
 class Features:
-    """What clustering needs from one article, derived once per compose."""
+    """What clustering needs from one article, derived once per article object (see `_features`).
+    Frozen: a pair of them keys the decisions kept for the next compose (see `_decided`)."""
 
     day: date | None
     outlet: str | None
@@ -122,7 +123,10 @@ def _features(article: Article) -> Features:
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)  # the union's size follows: no second set built
+    return shared / (len(a) + len(b) - shared)
 
 
 def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -142,14 +146,29 @@ def same_story(a: Features, b: Features) -> bool:
         return False
     if a.day != b.day and not numbers_agree(a.numbers, b.numbers):
         return False  # another day's figures: the next report of a series (same-day rounding differs)
-    text = _resemblance(a, b)
     title = jaccard(a.title, b.title)
     if a.outlet and a.outlet == b.outlet:
-        return title >= SAME_OUTLET_TITLE or (text >= SAME_OUTLET_TEXT and title >= SAME_OUTLET_TITLE / 2)
+        return title >= SAME_OUTLET_TITLE or (title >= SAME_OUTLET_TITLE / 2 and _resemblance(a, b) >= SAME_OUTLET_TEXT)
     head = jaccard(a.head, b.head)
     if max(head, title) < HEAD_MIN:
         return False
-    return head + title + text >= SCORE
+    return head + title + _resemblance(a, b) >= SCORE  # (the text's estimate last: it costs the most)
+
+
+# Decisions of same_story kept by pair: a chat reply about KT's customers re-reads most of the
+# articles a reply about KT read, and their pairs decide the same way (a pure function of the two).
+KEPT_DECISIONS = 100_000
+_decided: dict[tuple[Features, Features], bool] = {}
+
+
+def _decide_kept(a: Features, b: Features) -> bool:
+    key = (a, b)
+    found = _decided.get(key)
+    if found is None:
+        if len(_decided) >= KEPT_DECISIONS:
+            _decided.clear()
+        found = _decided[key] = same_story(a, b)
+    return found
 
 
 def candidate_pairs(items: list[Features], days: int = WINDOW_DAYS) -> set[tuple[int, int]]:
@@ -204,6 +223,8 @@ def cluster(articles: Iterable[Article], decide: Callable[[Features, Features], 
     ordered = sorted(articles, key=_order)
     items = [_features(a) for a in ordered]
     matches: dict[int, list[int]] = defaultdict(list)
+    if decide is same_story:
+        decide = _decide_kept
     for i, j in candidate_pairs(items):
         if decide(items[i], items[j]):
             matches[max(i, j)].append(min(i, j))
