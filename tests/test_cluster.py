@@ -159,3 +159,15 @@ def test_numbers_disagreeing_mark_another_report(numbers):
     a, b = (frozenset(n) for n in numbers)
     assert not clustering.numbers_agree(a, b)
     assert clustering.numbers_agree(a, frozenset({"2,101.35", "12.40", "10"}))
+
+
+def test_kept_decisions_give_the_clusters_fresh_ones_give(tmp_path):
+    """A second compose over the same article objects answers pairs from the kept decisions: the
+    groups must be those of deciding every pair afresh, and a new object never reuses a decision."""
+    articles = ingest(tmp_path, [*LAUNCH, SAME_DAY_OTHER])
+    fresh = groups_of(articles, cluster(articles, decide=lambda a, b: same_story(a, b)))
+    assert groups_of(articles, cluster(articles)) == fresh
+    kept = len(clustering._decided)
+    assert groups_of(articles, cluster(articles)) == fresh and len(clustering._decided) == kept  # all reused
+    copies = [replace(a) for a in articles]
+    assert groups_of(copies, cluster(copies)) == fresh and len(clustering._decided) > kept  # decided anew

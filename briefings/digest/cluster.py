@@ -15,11 +15,13 @@ so the work grows with the number of related pairs, not with the square of the a
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from briefings.digest.fingerprint import article_fingerprint, resemblance, slots
@@ -40,10 +42,12 @@ REPORTING = frozenset({"밝히", "말하", "전하", "설명", "발표", "따르
 LINKED = 1.0  # two stories merge when matches between them reach the size of the smaller one
 
 
+_serials = itertools.count()
+
+
 @dataclass(frozen=True)
 class Features:
-    """What clustering needs from one article, derived once per article object (see `_features`).
-    Frozen: a pair of them keys the decisions kept for the next compose (see `_decided`)."""
+    """What clustering needs from one article, derived once per article object (see `_features`)."""
 
     day: date | None
     outlet: str | None
@@ -52,6 +56,8 @@ class Features:
     numbers: frozenset[str]
     fp: str  # the fingerprint as kept (the article's own string: no copy per feature set)
     packed: int | None = None  # its 64 slots as one integer (32 bits each), when they are lower-case hex
+    # Names this feature set in kept decisions (never reused, so a decision can never be another's).
+    serial: int = field(default_factory=lambda: next(_serials), compare=False)
 
     @property
     def slots(self) -> list[str]:
@@ -101,22 +107,23 @@ def features(article: Article) -> Features:
                     head, frozenset(t for t in head if t in title), numbers, fp, _packed(fp))
 
 
-KEPT_FEATURES = 20_000  # ~1 KB each: a year of a busy section's stories, composed again and again
-_kept: OrderedDict[str, tuple[Article, Features]] = OrderedDict()
+KEPT_FEATURES = 20_000  # ~1.5 KB each (the article itself is not held): a busy section's year
+_kept: OrderedDict[str, tuple[weakref.ref[Article], Features]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
 def _features(article: Article) -> Features:
     """features(), kept for the very article objects a store hands out again (its parsed slim
-    articles): the same object always gives the same features. The least recently used go first."""
+    articles, while its cache holds them): the same object always gives the same features. The
+    least recently used go first."""
     with _kept_lock:
         hit = _kept.get(article.id)
-        if hit is not None and hit[0] is article:
+        if hit is not None and hit[0]() is article:
             _kept.move_to_end(article.id)
             return hit[1]
     found = features(article)
     with _kept_lock:
-        _kept[article.id] = (article, found)
+        _kept[article.id] = (weakref.ref(article), found)
         while len(_kept) > KEPT_FEATURES:
             _kept.popitem(last=False)
     return found
@@ -155,14 +162,15 @@ def same_story(a: Features, b: Features) -> bool:
     return head + title + _resemblance(a, b) >= SCORE  # (the text's estimate last: it costs the most)
 
 
-# Decisions of same_story kept by pair: a chat reply about KT's customers re-reads most of the
-# articles a reply about KT read, and their pairs decide the same way (a pure function of the two).
+# Decisions of same_story kept by pair of feature sets: a chat reply about KT's customers re-reads
+# most of the article objects a reply about KT read, and their pairs decide the same way (a pure
+# function of the two). Keyed by serial: ~100 bytes a pair, no feature set or article held.
 KEPT_DECISIONS = 100_000
-_decided: dict[tuple[Features, Features], bool] = {}
+_decided: dict[tuple[int, int], bool] = {}
 
 
 def _decide_kept(a: Features, b: Features) -> bool:
-    key = (a, b)
+    key = (a.serial, b.serial)
     found = _decided.get(key)
     if found is None:
         if len(_decided) >= KEPT_DECISIONS:
