@@ -128,3 +128,44 @@ def test_both_backends_give_the_same_slim_rows_and_counts(pg_url, tmp_path):
     finally:
         for store in stores:
             store.close()
+
+
+def test_stores_of_one_archive_hand_out_the_same_parsed_rows(store):
+    """The bot's readers are stores of one archive: they share parsed slim rows (and so clustering's
+    kept features), and a change moves every reader on to the new rows."""
+    from briefings.store import open_store
+
+    rng = random.Random(5)
+    articles = [make(n, rng) for n in range(20)]
+    store.add_articles([(a, a.source, a.content_hash) for a in articles])
+    where = getattr(store, "path", None) or store.url
+    other = open_store(where)
+    try:
+        everything = Subset(ArticleFilter())
+        mine, theirs = store.slim_articles(everything, 50), other.slim_articles(everything, 50)
+        assert [a.id for a in mine] == [a.id for a in theirs] and len(mine) == 20
+        assert all(a is b for a, b in zip(mine, theirs, strict=True))
+        late = make(99, rng)
+        other.add_article(late, late.source, late.content_hash)
+        assert late.id in {a.id for a in store.slim_articles(everything, 50)}
+    finally:
+        other.close()
+
+
+def test_a_new_archive_file_at_the_same_place_is_not_served_the_old_rows(tmp_path):
+    from briefings.store import open_store
+
+    path = tmp_path / "again.sqlite3"
+    # as many articles on the same days: the new file's keys and version equal the old file's
+    first = [make(n, random.Random(n), day=START) for n in range(5)]
+    second = [make(100 + n, random.Random(n), day=START) for n in range(5)]
+    seen = []
+    for articles in (first, second):
+        store = open_store(path)
+        store.add_articles([(a, a.source, a.content_hash) for a in articles])
+        seen.append((store.data_version(), {a.id for a in store.slim_articles(Subset(ArticleFilter()), 50)}))
+        store.close()
+        for leftover in tmp_path.glob("again.sqlite3*"):
+            leftover.unlink()
+    assert seen[0][0] == seen[1][0] and seen[0][1] == {a.id for a in first}
+    assert seen[1][1] == {a.id for a in second}

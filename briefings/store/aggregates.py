@@ -9,8 +9,10 @@ and checking the other conditions per key, so a read stops after `limit` rows at
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -23,14 +25,18 @@ from briefings.store.keys import SEQ_BITS, day_number, day_of, key_range
 PARSED = 5000  # slim articles kept parsed per store (a few MB): chat digests read the same newest ones
 
 
+# Parsed slim articles by where the archive lives (see KeptReads._archive_name): which database
+# there and which version of it they are of, and the last PARSED of them (least recently used first).
+_PARSED_BY_ARCHIVE: dict[str, tuple[tuple[object, ...], OrderedDict[int, Article]]] = {}
+
+
 class KeptReads:
     """Mixed into a store. Statements use `?` placeholders; the store's hooks run them in its dialect."""
 
     ARRIVAL_INDEX = ""  # a planner hint for walking arrivals, where the database takes one
     LEADING_JOIN = "JOIN"  # the join that keeps its left table first
     _totals: tuple[tuple[int, ...], dict[tuple[str, str], int]] | None = None
-    _parsed: tuple[tuple[int, ...], OrderedDict[int, Article]] | None = None
-    _cache_lock = threading.Lock()  # a store may serve several threads
+    _cache_lock = threading.Lock()  # a store may serve several threads, and the parsed rows are shared
 
     # -- the store's dialect --------------------------------------------------------------------
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -43,6 +49,12 @@ class KeptReads:
     def _any_of(self, expr: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         """`expr` is one of `values`: the condition and its parameters."""
         raise NotImplementedError
+
+    def _archive_name(self) -> tuple[str, tuple[object, ...]]:
+        """Where the archive this store reads lives, and which database is there now (a file or a
+        database made anew at the same place is another): the stores of one archive in a process
+        (the bot's readers) share its parsed slim rows. By default a store shares with no other."""
+        return self.__dict__.setdefault("_own_name", f"store:{uuid.uuid4().hex}"), ()
 
     # -- counts ---------------------------------------------------------------------------------
     def data_version(self) -> tuple[int, ...]:
@@ -127,12 +139,15 @@ class KeptReads:
             parsed = self._parse(keys, "doc")
             return [parsed[k] for k in keys if k in parsed]
         # Parsed slim articles are kept while the archive is unchanged (a key names one article until
-        # a change, which moves the version); callers only read them.
-        version = self.data_version()
+        # a change, which moves the version), one set per archive in the process; callers only read
+        # them, so the bot's readers hand out the same objects (and clustering reuses their features).
+        home, identity = self._archive_name()
+        version = (*identity, *self.data_version())
         with self._cache_lock:
-            if self._parsed is None or self._parsed[0] != version:
-                self._parsed = (version, OrderedDict())
-            kept = self._parsed[1]
+            entry = _PARSED_BY_ARCHIVE.get(home)
+            if entry is None or entry[0] != version:
+                entry = _PARSED_BY_ARCHIVE[home] = (version, OrderedDict())
+            kept = entry[1]
             missing = [k for k in keys if k not in kept]
         parsed = self._parse(missing, "coalesce(slim, doc)")
         with self._cache_lock:
@@ -214,11 +229,23 @@ class SqliteAggregates(KeptReads):
     """SQLite's dialect for KeptReads; uses the store's `conn`."""
 
     conn: sqlite3.Connection
+    path: str
     ARRIVAL_INDEX = " INDEXED BY articles_ingested_utc"
     LEADING_JOIN = "CROSS JOIN"  # SQLite's way to keep the written join order
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
+
+    def _archive_name(self) -> tuple[str, tuple[object, ...]]:
+        if self.path == ":memory:" or not self.path:
+            return super()._archive_name()  # each in-memory database is its own
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return super()._archive_name()
+        # a file made anew has another inode or change time (a checkpoint moves the time too: then
+        # the rows are parsed again, which is only slower)
+        return f"sqlite:{os.path.realpath(self.path)}", (found.st_dev, found.st_ino, found.st_ctime_ns)
 
     def _moment(self, moment: datetime) -> object:
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
