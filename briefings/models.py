@@ -165,7 +165,21 @@ class Article:
     removed: list[RemovedLine] = field(default_factory=list)
     story_terms: list[str] = field(default_factory=list)  # for clustering outlets' copies of one story
     fingerprint: str = ""  # MinHash of the text's morpheme shingles (briefings.digest.fingerprint)
+    # per sentence of summary_sentences(), its distinct morphemes space-joined: what a digest compares
+    # summaries by, analysed at ingest so composing never runs the analyser (empty in older archives)
+    summary_terms: list[str] = field(default_factory=list)
     terms: str = ""  # space-joined morphemes for the full-text index (not serialised)
+
+    def summary_sentences(self) -> list[str]:
+        """The summary's sentences, then each company summary's, in order (as summary_terms holds them)."""
+        return [*self.summary, *(s for sentences in self.company_summaries.values() for s in sentences)]
+
+    def kept_summary_terms(self) -> dict[str, frozenset[str]]:
+        """Each summary sentence's morphemes as kept at ingest; empty when the archive kept none."""
+        sentences = self.summary_sentences()
+        if not sentences or len(sentences) != len(self.summary_terms):
+            return {}
+        return {s: frozenset(t.split()) for s, t in zip(sentences, self.summary_terms, strict=True)}
 
     @property
     def body_paragraphs(self) -> list[Paragraph]:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
-from briefings.analysis.korean import InContext, index_terms, morphemes
+from briefings.analysis.korean import InContext, index_terms, morphemes, morphemes_of
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
 from briefings.summary.learned import BIAS, WEIGHTS, bound, feature_row, logit, probability
 from briefings.summary.score import CANDIDATES, repeats, scores
 from briefings.summary.shape import HARD_CAP, clip, is_boilerplate, reads_as_sentence, strip_dateline
 
-__all__ = ["repeats", "select", "story_terms", "summarize_article", "summarize_sentences"]
+__all__ = ["repeats", "select", "story_terms", "summarize_article", "summarize_sentences", "summary_terms"]
 
 BUDGET = 300  # characters a summary aims to stay within (its first sentence alone may reach HARD_CAP)
 MAX_SENTENCES = 3
@@ -214,6 +214,23 @@ def story_terms(article: Article, context: InContext | None = None) -> list[str]
         if title is not None and lead is not None:
             return sorted(set(title) | set(lead))
     return sorted(set(index_terms(" ".join([article.title, *article.summary[:1]]))))
+
+
+def summary_terms(article: Article, context: InContext | None = None) -> list[str]:
+    """Per sentence of article.summary_sentences(), its distinct morphemes space-joined (kept with the
+    article: digests compare summary sentences by them). Read from the whole text's analysis when
+    `context` holds the sentence, else from the sentence alone."""
+    body = article.body_paragraphs
+    out = []
+    for sentence in article.summary_sentences():
+        core = sentence[:-1] if sentence.endswith("…") else sentence
+        pieces = None
+        if context is not None:
+            para = next((p for p in body if core in p.text), None)
+            pieces = context.span_pieces(para.index, para.text, core) if para else None
+        words = morphemes_of(pieces) if pieces is not None else morphemes(sentence)
+        out.append(" ".join(sorted({w for w in words if w.strip() and " " not in w})))
+    return out
 
 
 def _lead_terms(article: Article, context: InContext) -> list[str] | None:

@@ -6,10 +6,13 @@ import json
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from briefings.archive import QueryError
 from briefings.digest.spec import DigestSpec
+from briefings.store.base import ArticleFilter, Subset
 from briefings.templating import TemplateSet
 from tests.conftest import open_archive
 
@@ -176,3 +179,40 @@ def test_max_stories_cuts_mentions_first_and_says_how_many_more(briefing):
     en = briefing.render_digest(briefing.compose_digest(DigestSpec(group="company", companies=["SKT"], max_stories=3,
                                                                    language="en")), "text")[0]["text"]
     assert "2 more" in en
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.frozensets(st.sampled_from(["kt", "5g", "요금", "출시", "ai", "망"]), max_size=4), max_size=12))
+def test_a_storys_centrality_is_each_members_mean_overlap_with_the_others(term_sets):
+    """_centrality compares each distinct wording once: the figures of comparing every pair."""
+    from types import SimpleNamespace
+
+    from briefings.digest.rank import _centrality
+
+    members = [SimpleNamespace(story_terms=sorted(s)) for s in term_sets]
+    n = len(term_sets)
+    every_pair = [sum(len(x & y) / len(x | y) for j, y in enumerate(term_sets) if j != i and x | y) / (n - 1)
+                  for i, x in enumerate(term_sets)] if n > 1 else [0.0] * n
+    assert _centrality(members) == pytest.approx(every_pair, abs=1e-12)
+
+
+def test_composing_a_digest_never_runs_the_analyser(seeded):
+    """Summary sentences are compared by the morphemes kept at ingest: composing reads, it does not
+    analyse (the analyser is serialised, and a reader waiting on it holds up chat replies)."""
+    from briefings.analysis import korean
+    from briefings.digest import compose
+
+    for article in seeded.store.slim_articles(Subset(ArticleFilter()), 50):
+        assert len(article.summary_terms) == len(article.summary_sentences()) > 0
+    compose._terms.cache_clear()
+    analyser = korean.kiwi()
+    calls: list[str] = []
+    real = analyser.tokenize
+    analyser.tokenize = lambda text, *a, **k: calls.append(text) or real(text, *a, **k)
+    try:
+        for group in ("company", "theme"):
+            digest = seeded.compose_digest(DigestSpec(group=group, window="all", max_stories=1))
+            assert digest.sections and any(s.summary for s in digest.sections)
+    finally:
+        del analyser.tokenize
+    assert calls == []

@@ -117,15 +117,20 @@ class InContext:
         last = bisect_left(self._token_starts, end, first)
         return [Piece(t.form, t.tag, t.start - start, t.len) for t in tokens[first:last] if t.start + t.len <= end]
 
-    def span_terms(self, index: int, text: str, part: str) -> list[str] | None:
-        """`index_terms` of `part`, a piece of paragraph `index`, as read in the whole text; None when
+    def span_pieces(self, index: int, text: str, part: str) -> list[Piece] | None:
+        """The tokens of `part`, a piece of paragraph `index`, as read in the whole text; None when
         `part` is not found there (the caller analyses it alone)."""
         at = text.find(part)
         pieces = self.tokens(index, text) if at >= 0 else None
         if pieces is None:
             return None
         end = at + len(part)
-        return terms_of([p for p in pieces if p.start >= at and p.start + p.len <= end])
+        return [p for p in pieces if p.start >= at and p.start + p.len <= end]
+
+    def span_terms(self, index: int, text: str, part: str) -> list[str] | None:
+        """`index_terms` of `part` (see span_pieces)."""
+        pieces = self.span_pieces(index, text, part)
+        return None if pieces is None else terms_of(pieces)
 
 
 def index_terms(text: str) -> list[str]:
@@ -159,7 +164,12 @@ _PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 
 def morphemes(text: str) -> list[str]:
     """Every morpheme but punctuation, lower-cased (particles and endings included)."""
-    return [t.form.lower() for t in _tokens(text) if t.tag.split("-")[0] not in _PUNCT_TAGS]
+    return morphemes_of(_tokens(text))
+
+
+def morphemes_of(tokens: Sequence) -> list[str]:
+    """`morphemes` of tokens already analysed (kiwi's, or Pieces of a longer text)."""
+    return [t.form.lower() for t in tokens if t.tag.split("-")[0] not in _PUNCT_TAGS]
 
 
 # Search also keeps noun prefixes and suffixes: 신제품 is not any 제품, 요금제 not any 요금.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from functools import lru_cache
 
@@ -75,9 +75,14 @@ def _clip(sentence: str) -> str:
     return cut.rstrip() + " …"
 
 
-def _summary(article: Article, company: str | None) -> list[str]:
+def _lines(article: Article, company: str | None) -> list[tuple[str, str]]:
+    """A story's summary sentences: each as kept and as shown."""
     summary = article.company_summaries.get(company, article.summary) if company else article.summary
-    return [_clip(s) for s in summary[:STORY_SENTENCES]]
+    return [(s, _clip(s)) for s in summary[:STORY_SENTENCES]]
+
+
+def _summary(article: Article, company: str | None) -> list[str]:
+    return [shown for _, shown in _lines(article, company)]
 
 
 def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, company: str | None) -> Story:
@@ -97,24 +102,27 @@ def story_from(ranked: Ranked | list[Article], taxonomy: Taxonomy, lang: str, co
 
 @lru_cache(maxsize=50_000)
 def _terms(sentence: str) -> tuple[str, ...]:
-    """A summary sentence's morphemes, analysed once per process: digests show the same sentences
-    again and again, and the analyser takes a millisecond or more per sentence."""
+    """A summary sentence's morphemes, analysed once per process (for archives that kept none)."""
     return tuple(morphemes(sentence))
 
 
-def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story],
-                  company: str | None) -> list[SummaryLine]:
+def _sentence_terms(article: Article, kept: str, shown: str) -> Collection[str]:
+    """A summary sentence's morphemes as kept at ingest, or (an older archive) analysed now."""
+    return article.kept_summary_terms().get(kept) or _terms(shown)
+
+
+def group_summary(shown: list[Ranked], hidden: list[Ranked], company: str | None) -> list[SummaryLine]:
     """A few sentences the section's story lines do not already say: first what the stories left
     out by max_stories are about (most important first), then what other outlets add to the shown
     ones (the most central of those). A sentence that repeats a shown story's summary, or an earlier
     pick, is skipped; passing mentions add nothing. Sentences are analysed only as far as the choice
     reads them: the other outlets' only when what was left out did not fill the lines."""
-    said = [set(_terms(text)) for story in stories for text in story.summary]
-    left_out = [(text, r.lead.id) for r in hidden if r.about for text in _summary(r.lead, company)[:1]]
+    said = [set(_sentence_terms(r.lead, kept, text)) for r in shown for kept, text in _lines(r.lead, company)]
+    left_out = [(r.lead, kept, text) for r in hidden if r.about for kept, text in _lines(r.lead, company)[:1]]
     left_out = left_out[:SUMMARY_CANDIDATES]
     lines: list[SummaryLine] = []
 
-    def take(candidates: Iterable[tuple[tuple[str, str], tuple[str, ...]]]) -> bool:
+    def take(candidates: Iterable[tuple[tuple[str, str], Collection[str]]]) -> bool:
         for candidate, tokens in candidates:
             terms = set(tokens)
             if not terms or any(repeats(terms, u) for u in said):
@@ -125,14 +133,14 @@ def group_summary(shown: list[Ranked], hidden: list[Ranked], stories: list[Story
                 return True
         return False
 
-    if take((c, _terms(c[0])) for c in left_out):
+    if take(((text, lead.id), _sentence_terms(lead, kept, text)) for lead, kept, text in left_out):
         return lines
-    added = [(text, other.id) for r in shown if r.about for other in r.members if other is not r.lead
-             for text in _summary(other, company)][:SUMMARY_CANDIDATES]
-    added_tokens = [_terms(text) for text, _ in added]
+    added = [(other, kept, text) for r in shown if r.about for other in r.members if other is not r.lead
+             for kept, text in _lines(other, company)][:SUMMARY_CANDIDATES]
+    added_tokens = [_sentence_terms(other, kept, text) for other, kept, text in added]
     scores = rank_sentences([set(t) for t in added_tokens])
     by_centrality = sorted(range(len(added)), key=lambda i: (-scores[i], i))
-    take((added[i], added_tokens[i]) for i in by_centrality)
+    take(((added[i][2], added[i][0].id), added_tokens[i]) for i in by_centrality)
     return lines
 
 
@@ -143,7 +151,7 @@ def section_for(key: str, label: str, articles: list[Article], company: str | No
     ranked = rank([assess(members, company, taxonomy) for members in cluster(articles)])
     shown, hidden = ranked[: spec.max_stories], ranked[spec.max_stories:]
     stories = [story_from(r, taxonomy, spec.language, company) for r in shown]
-    return Section(key, label, stories, group_summary(shown, hidden, stories, company), len(ranked))
+    return Section(key, label, stories, group_summary(shown, hidden, company), len(ranked))
 
 
 class Composer:

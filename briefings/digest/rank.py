@@ -12,6 +12,7 @@ in the title, in the lead sentence, and in what share of the body's sentences.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from briefings.analysis.taxonomy import Taxonomy
@@ -111,12 +112,23 @@ def _substantial(article: Article) -> bool:
 
 
 def _centrality(members: list[Article]) -> list[float]:
-    """Mean title/lead overlap of each article with the story's others (stories are small)."""
-    sets = [set(a.story_terms) for a in members]
-    if len(sets) < 2:
-        return [0.0] * len(sets)
-    return [sum(len(x & y) / len(x | y) for j, y in enumerate(sets) if j != i and x | y) / (len(sets) - 1)
-            for i, x in enumerate(sets)]
+    """Mean title/lead overlap of each article with the story's others. Outlets' copies of a story
+    often carry the very same title/lead terms: each distinct set is compared once, weighted by how
+    many members hold it, so a story of a hundred copies costs its distinct wordings squared."""
+    sets = [frozenset(a.story_terms) for a in members]
+    n = len(sets)
+    if n < 2:
+        return [0.0] * n
+    held = Counter(sets)
+    mean: dict[frozenset[str], float] = {}
+    for x in held:
+        total = 0.0
+        for y, count in held.items():
+            union = len(x | y)
+            if union:
+                total += len(x & y) / union * (count - (y == x))  # (not with itself)
+        mean[x] = total / (n - 1)
+    return [mean[x] for x in sets]
 
 
 def rank(stories: list[Ranked]) -> list[Ranked]:

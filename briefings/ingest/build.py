@@ -21,7 +21,7 @@ from briefings.ingest.readers import RawArticle
 from briefings.ingest.rules import CompiledRules, load_rules
 from briefings.models import Article, Paragraph
 from briefings.search import article_terms
-from briefings.summarize import story_terms, summarize_article
+from briefings.summarize import story_terms, summarize_article, summary_terms
 
 DERIVED_TITLE_CHARS = 60
 MIN_BODY_CHARS = 20
@@ -127,6 +127,7 @@ class ArticleBuilder:
         article.summary, article.company_summaries = summarize_article(article, context)
         self._checkpoint(raw, started, "summary")
         article.story_terms = story_terms(article, context)
+        article.summary_terms = summary_terms(article, context)
         article.terms = article_terms(article)
         article.fingerprint = article_fingerprint(article)
         return article

@@ -56,5 +56,5 @@ def slim_doc(article: Article) -> dict[str, Any]:
                    for t in article.themes],
         "people": [], "quotes": [], "removed": [], "summary": article.summary,
         "company_summaries": article.company_summaries, "story_terms": article.story_terms,
-        "fingerprint": article.fingerprint,
+        "fingerprint": article.fingerprint, "summary_terms": article.summary_terms,
     }

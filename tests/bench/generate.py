@@ -31,7 +31,7 @@ from briefings.models import Article, CompanyTag, Evidence, Paragraph, PartialDa
 from briefings.store import open_store
 from tests.bench.pool import CACHE, Piece, Pool, PoolArticle, PoolSpec, load_pool, tail_sentence
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: summary sentences' morphemes kept (Article.summary_terms)
 SEED = 20261204
 FIRST_DAY = date(2016, 12, 2)
 DAYS = 3652  # ten years, to 2026-12-01
@@ -163,6 +163,7 @@ class Generator:
             source=f"bench:{n}", language=src.language, companies=list(companies.values()),
             themes=list(themes.values()), people=people, quotes=quotes, summary=list(src.summary),
             company_summaries=dict(src.company_summaries), removed=[], story_terms=list(src.story_terms),
+            summary_terms=list(src.summary_terms),
             fingerprint=_fingerprint(pieces), terms=" ".join(morphemes) + "\n" + " ".join(forms))
 
 

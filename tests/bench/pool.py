@@ -39,7 +39,7 @@ DEV_CORPUS = Path(os.environ.get("BENCH_CORPUS") or next(
 # Built archives are large (≈17 KB an article): kept outside the checkout, shared between checkouts.
 CACHE = Path(os.environ.get("BENCH_CACHE") or ("/work/benchcache" if Path("/work").is_dir()
                                                else Path.home() / ".cache" / "briefings-bench"))
-POOL_VERSION = 3
+POOL_VERSION = 4  # 4: built articles keep summary_terms
 POOL_ARTICLES = 600  # corpus articles analysed in full: "a few hundred", about a minute on one core
 TAIL_NOUNS = 30_000  # the long tail of real nouns, each with one analysed sentence
 TAIL_SENTENCE = "{}{} 관련한 내용도 함께 소개됐다."
