@@ -29,6 +29,7 @@ from bot.scheduler import build_scheduler, catch_up
 from bot.sources import schedule_sources, source_notifier, sources_in, watch_folder
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
+from briefings.charts import warm_charts
 from briefings.commands import CommandContext, Commands
 from briefings.feeds.fetch import HttpClient
 from briefings.settings import config_dir, load_settings
@@ -201,6 +202,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         stopper = asyncio.create_task(stop.wait(), name="stop")
+        charts_warmed = asyncio.create_task(asyncio.to_thread(warm_charts), name="warm charts")  # not awaited
         failed = await _serve_until_stopped(tasks, stopper, stderr)
         scheduler.shutdown(wait=False)
         renewer.cancel()
@@ -213,7 +215,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         await leases.release()
         for close in closers:
             await close()
-        for task in [*tasks, *catch_ups, stopper]:
+        for task in [*tasks, *catch_ups, stopper, charts_warmed]:
             task.cancel()
         return 1 if failed else 0
     finally:

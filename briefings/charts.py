@@ -8,6 +8,7 @@ phone; the same data always gives the same bytes (no timestamp or version in the
 from __future__ import annotations
 
 import io
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,8 @@ from briefings.digest.model import Grid
 from briefings.periods import relative_days
 
 WIDTH, HEIGHT, DPI = 8.0, 4.5, 100  # 800 × 450 px
+# matplotlib's settings are process-wide (rc_context changes them for everyone): one drawing at a time
+_DRAWING = threading.Lock()
 COLOURS = ("#1f5fbf", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285")  # high contrast, colour-blind safe
 MAX_SERIES = len(COLOURS)
 
@@ -95,7 +98,8 @@ def render_png(chart: Trend) -> bytes:
     from matplotlib.figure import Figure
 
     font = _font()
-    with plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False, "svg.hashsalt": "briefings"}):
+    with _DRAWING, plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False,
+                                   "svg.hashsalt": "briefings"}):
         figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
         axes = figure.add_subplot()
         for colour, (label, counts) in zip(COLOURS, chart.series.items(), strict=False):
@@ -113,6 +117,12 @@ def render_png(chart: Trend) -> bytes:
     return out.getvalue()
 
 
+def warm_charts() -> None:
+    """Import matplotlib, register the font and draw once, so a first `trend` answers as fast as the
+    rest (the bot runs this in the background after start: ~0.3 s that no reply should wait for)."""
+    render_png(Trend("준비 / ready", "day", [date(2000, 1, 1), date(2000, 1, 2)], {"준비": [0, 1]}))
+
+
 def render_grid_png(grid: Grid, title: str) -> bytes:
     """The company × theme grid of a digest as a heat map with its counts written in each cell."""
     import matplotlib
@@ -124,7 +134,7 @@ def render_grid_png(grid: Grid, title: str) -> bytes:
     rows = [label for _, label in grid.companies]
     cols = [label for _, label in grid.themes]
     values = [[grid.cells[c][t].count for t, _ in grid.themes] for c, _ in grid.companies]
-    with plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
+    with _DRAWING, plt.rc_context({"font.family": font.get_name(), "axes.unicode_minus": False}):
         figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
         axes = figure.add_subplot()
         axes.imshow(values, cmap="Blues", aspect="auto")
