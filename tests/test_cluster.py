@@ -9,6 +9,8 @@ import random
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefings.digest import cluster as clustering
 from briefings.digest.cluster import candidate_pairs, cluster, features, same_story
@@ -171,3 +173,13 @@ def test_kept_decisions_give_the_clusters_fresh_ones_give(tmp_path):
     assert groups_of(articles, cluster(articles)) == fresh and len(clustering._decided) == kept  # all reused
     copies = [replace(a) for a in articles]
     assert groups_of(copies, cluster(copies)) == fresh and len(clustering._decided) > kept  # decided anew
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, (1 << 64) - 1), min_size=1, max_size=40))
+def test_the_minhash_slots_are_the_big_integer_formula(hashes):
+    """numpy's 64-bit arithmetic gives exactly ((a·h + b) mod 2^61−1) & 0xFFFFFFFF, minimised over h."""
+    from briefings.digest import fingerprint as fp
+
+    expected = [min(((a * h + b) % fp._PRIME) & fp._MASK for h in hashes) for a, b in fp._PERMUTATIONS]
+    assert fp._slots(hashes) == expected

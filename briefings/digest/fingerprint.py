@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from briefings.analysis.korean import GAP, search_terms
 from briefings.models import Article
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SLOTS = 64  # 64 slots: Jaccard estimate ±0.06 (1 s.d. at 0.5), 512 hex characters per article
 SHINGLE = 2  # morpheme bigrams: single words match every article on one company
@@ -23,32 +26,41 @@ _PRIME = (1 << 61) - 1
 _MASK = 0xFFFFFFFF
 _rng = random.Random(20190101)  # fixed seed: fingerprints must agree across processes and versions
 _PERMUTATIONS = [(_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(SLOTS)]
-_A = np.array([[a] for a, _ in _PERMUTATIONS], dtype=np.uint64)
-_B = np.array([[b] for _, b in _PERMUTATIONS], dtype=np.uint64)
-_P = np.uint64(_PRIME)
-_LOW32 = np.uint64(0xFFFFFFFF)
-_LOW29 = np.uint64((1 << 29) - 1)
+
+
+@cache
+def _numbers() -> tuple[Any, ...]:
+    """numpy and the permutations as its arrays, loaded on the first fingerprint: a process that
+    only reads the archive (a chat reply, `briefings stats`) never pays numpy's ~50 ms import."""
+    import numpy
+
+    u64 = numpy.uint64
+    return (numpy, numpy.array([[a] for a, _ in _PERMUTATIONS], dtype=u64),
+            numpy.array([[b] for _, b in _PERMUTATIONS], dtype=u64), u64(_PRIME), u64(0xFFFFFFFF), u64((1 << 29) - 1))
 
 
 def _reduce(x: np.ndarray) -> np.ndarray:
     """x mod 2^61-1 (2^61 ≡ 1), fully reduced, for any 64-bit x."""
-    x = (x & _P) + (x >> np.uint64(61))
-    return np.where(x >= _P, x - _P, x)
+    numpy, _, _, prime, _, _ = _numbers()
+    x = (x & prime) + (x >> numpy.uint64(61))
+    return numpy.where(x >= prime, x - prime, x)
 
 
 def _slots(hashes: list[int]) -> list[int]:
     """min over shingles of ((a*h + b) mod 2^61-1) & MASK per permutation, exactly as Python's big
     integers give it, in 64-bit integer arithmetic: a*h is split into 32-bit halves so no product
     overflows (a MinHash in a Python loop cost 5 ms of every article's ingest)."""
-    x = _reduce(np.array(hashes, dtype=np.uint64)[None, :])
-    a_hi, a_lo = _A >> np.uint64(32), _A & _LOW32
-    x_hi, x_lo = x >> np.uint64(32), x & _LOW32
-    high = (a_hi * x_hi) << np.uint64(3)  # 2^64 ≡ 2^3
+    numpy, a, b, _, low32, low29 = _numbers()
+    u64 = numpy.uint64
+    x = _reduce(numpy.array(hashes, dtype=u64)[None, :])
+    a_hi, a_lo = a >> u64(32), a & low32
+    x_hi, x_lo = x >> u64(32), x & low32
+    high = (a_hi * x_hi) << u64(3)  # 2^64 ≡ 2^3
     mid = a_hi * x_lo + a_lo * x_hi  # < 2^62; mid * 2^32 = (mid >> 29) * 2^61 + (mid & low29) * 2^32
-    mid = (mid >> np.uint64(29)) + ((mid & _LOW29) << np.uint64(32))
+    mid = (mid >> u64(29)) + ((mid & low29) << u64(32))
     low = _reduce(a_lo * x_lo)
-    total = _reduce(_reduce(high + mid + low) + _B)
-    return [int(v) for v in (total & np.uint64(_MASK)).min(axis=1)]
+    total = _reduce(_reduce(high + mid + low) + b)
+    return [int(v) for v in (total & u64(_MASK)).min(axis=1)]
 
 
 def _hash(shingle: str) -> int:
