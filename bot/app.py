@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -29,7 +30,6 @@ from bot.scheduler import build_scheduler, catch_up
 from bot.sources import schedule_sources, source_notifier, sources_in, watch_folder
 from briefings.analysis.korean import warm_analyser
 from briefings.archive import Archive
-from briefings.charts import warm_charts
 from briefings.commands import CommandContext, Commands
 from briefings.feeds.fetch import HttpClient
 from briefings.settings import config_dir, load_settings
@@ -92,6 +92,9 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         config = await worker.write(lambda a: load_channels(folder / "channels.yaml", a.taxonomy))
         digests = {c.name: c.digest for c in config.channels}
         commands = await worker.write(lambda a: Commands(CommandContext(a, digests, clock=clock)))
+        # What start-up built (the analyser, taxonomy, templates, imports) lives as long as the process:
+        # moved out of the collector's reach, a reply's garbage collections stop re-scanning it.
+        gc.freeze()
         stop = stop or asyncio.Event()
         posters: dict = {}
         tasks: list[asyncio.Task] = []
@@ -202,7 +205,6 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         stopper = asyncio.create_task(stop.wait(), name="stop")
-        charts_warmed = asyncio.create_task(asyncio.to_thread(warm_charts), name="warm charts")  # not awaited
         failed = await _serve_until_stopped(tasks, stopper, stderr)
         scheduler.shutdown(wait=False)
         renewer.cancel()
@@ -215,7 +217,7 @@ async def run_bot(cfg_dir: str | None = None, db: str | None = None, *, force_co
         await leases.release()
         for close in closers:
             await close()
-        for task in [*tasks, *catch_ups, stopper, charts_warmed]:
+        for task in [*tasks, *catch_ups, stopper]:
             task.cancel()
         return 1 if failed else 0
     finally:

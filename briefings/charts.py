@@ -117,12 +117,6 @@ def render_png(chart: Trend) -> bytes:
     return out.getvalue()
 
 
-def warm_charts() -> None:
-    """Import matplotlib, register the font and draw once, so a first `trend` answers as fast as the
-    rest (the bot runs this in the background after start: ~0.3 s that no reply should wait for)."""
-    render_png(Trend("준비 / ready", "day", [date(2000, 1, 1), date(2000, 1, 2)], {"준비": [0, 1]}))
-
-
 def render_grid_png(grid: Grid, title: str) -> bytes:
     """The company × theme grid of a digest as a heat map with its counts written in each cell."""
     import matplotlib
