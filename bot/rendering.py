@@ -8,17 +8,27 @@ default executor instead (the sandbox's time guard is per thread, so it still ap
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 from briefings.digest.model import Digest
 from briefings.formats import render
 from briefings.templating import TemplateSet
 
+_charts_loaded = False
+
 
 async def chart_png(chart: Any) -> bytes:
     """A reply's chart drawn to PNG in a worker thread (matplotlib takes a few hundred ms)."""
+    global _charts_loaded
     from briefings.charts import render_png
-    return await asyncio.to_thread(render_png, chart)
+    png = await asyncio.to_thread(render_png, chart)
+    if not _charts_loaded:
+        # matplotlib's many lasting objects (loaded by the first chart) join what start-up froze
+        # (bot/app.py): left in the collector's reach, they slowed every later reply's collections
+        _charts_loaded = True
+        gc.freeze()
+    return png
 
 
 async def attachment(reply: Any) -> tuple[str, bytes] | None:
