@@ -288,13 +288,21 @@ class PostgresStore(PostgresAggregates, PostgresLedger):
                   f" JOIN articles a ON a.key = t.article_key WHERE {match} AND {where}"
                   f" ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
         rows = self._rows(recent, [low, high, RECENT, *match_params, *params, limit + 1, offset])
-        if len(rows) <= limit:  # MATERIALIZED: the hits come from the GIN indexes, never from a key walk
+        if len(rows) <= limit and self._more_than_recent(low, high):
+            # MATERIALIZED: the hits come from the GIN indexes, never from a key walk. (A date range of
+            # fewer than RECENT entries was walked whole: its page is complete, however common the word.)
             rare = (f"WITH hits AS MATERIALIZED (SELECT t.article_key FROM article_terms t WHERE {match})"
                     f" SELECT a.doc FROM hits JOIN article_terms t ON t.article_key = hits.article_key"
                     f" JOIN articles a ON a.key = t.article_key WHERE {where}"
                     f" ORDER BY t.article_key DESC LIMIT %s OFFSET %s")
             rows = self._rows(rare, [*match_params, *params, limit + 1, offset])
         return self._page(rows, limit, offset)
+
+    def _more_than_recent(self, low: int, high: int) -> bool:
+        """Whether the date range holds more index entries than a search walks newest first."""
+        row = self._one("SELECT count(*) FROM (SELECT 1 FROM article_terms WHERE article_key BETWEEN %s AND %s"
+                        " LIMIT %s) r", (low, high, RECENT + 1))
+        return bool(row) and row[0] > RECENT
 
     def _page(self, rows: list[tuple[Any, ...]], limit: int, offset: int) -> SearchPage:
         hits = [SearchHit(article) for article in self._articles(rows[:limit])]
