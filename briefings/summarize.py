@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
-from briefings.analysis.korean import InContext, index_terms, morphemes, morphemes_of
+from briefings.analysis.korean import InContext, Piece, index_terms, morphemes, morphemes_of, terms_of
 from briefings.models import Article
 from briefings.summary.company import Key, company_sentences
 from briefings.summary.learned import BIAS, WEIGHTS, bound, feature_row, logit, probability
@@ -161,7 +161,7 @@ def _finder(article: Article, context: InContext) -> TermsFinder:
         paragraph = texts.get(key[0])
         if paragraph is None:
             return None
-        return context.span_terms(key[0], paragraph, text[:-1] if text.endswith("…") else text)
+        return context.span_terms(key[0], paragraph, _unclipped(text))
 
     return find
 
@@ -210,9 +210,9 @@ def story_terms(article: Article, context: InContext | None = None) -> list[str]
     """
     if context is not None:
         title = context.span_terms(-1, article.title, article.title)
-        lead = _lead_terms(article, context)
+        lead = _sentence_pieces(article, context, article.summary[0]) if article.summary else []
         if title is not None and lead is not None:
-            return sorted(set(title) | set(lead))
+            return sorted(set(title) | set(terms_of(lead)))
     return sorted(set(index_terms(" ".join([article.title, *article.summary[:1]]))))
 
 
@@ -220,25 +220,21 @@ def summary_terms(article: Article, context: InContext | None = None) -> list[st
     """Per sentence of article.summary_sentences(), its distinct morphemes space-joined (kept with the
     article: digests compare summary sentences by them). Read from the whole text's analysis when
     `context` holds the sentence, else from the sentence alone."""
-    body = article.body_paragraphs
     out = []
     for sentence in article.summary_sentences():
-        core = sentence[:-1] if sentence.endswith("…") else sentence
-        pieces = None
-        if context is not None:
-            para = next((p for p in body if core in p.text), None)
-            pieces = context.span_pieces(para.index, para.text, core) if para else None
+        pieces = _sentence_pieces(article, context, sentence) if context is not None else None
         words = morphemes_of(pieces) if pieces is not None else morphemes(sentence)
         out.append(" ".join(sorted({w for w in words if w.strip() and " " not in w})))
     return out
 
 
-def _lead_terms(article: Article, context: InContext) -> list[str] | None:
-    if not article.summary:
-        return []
-    lead = article.summary[0]
-    lead = lead[:-1] if lead.endswith("…") else lead
-    for para in article.body_paragraphs:
-        if lead in para.text:
-            return context.span_terms(para.index, para.text, lead)
-    return None
+def _unclipped(text: str) -> str:
+    """A summary sentence as it stands in the text (a clipped one without its ellipsis)."""
+    return text[:-1] if text.endswith("…") else text
+
+
+def _sentence_pieces(article: Article, context: InContext, sentence: str) -> list[Piece] | None:
+    """The tokens of a summary sentence as read in the whole text, or None when no body paragraph holds it."""
+    core = _unclipped(sentence)
+    para = next((p for p in article.body_paragraphs if core in p.text), None)
+    return context.span_pieces(para.index, para.text, core) if para else None

@@ -206,14 +206,14 @@ def _head_cuts(text: str) -> list[Cut]:
 
 def _strong_tail(window: str) -> re.Match[str] | None:
     """`_TAIL_STRONG.search(window)`, the same match, without trying starts that cannot match."""
-    reach = max(0, len(window) - TAIL_STRONG_REACH)
-    if not _TAIL_HINT.search(window, reach):
+    if not _tail(_TAIL_HINT, TAIL_STRONG_REACH, window):
         return None
-    return _TAIL_STRONG.search(window, reach)  # lookbehinds still see the text before `reach`
+    return _tail(_TAIL_STRONG, TAIL_STRONG_REACH, window)
 
 
 def _tail(pattern: re.Pattern[str], reach: int, window: str) -> re.Match[str] | None:
-    """`pattern.search(window)` for a pattern anchored at the end, trying only starts within reach."""
+    """`pattern.search(window)` for a pattern anchored at the end, trying only starts within reach
+    (a search from a position, not of a slice: lookbehinds still see the text before it)."""
     return pattern.search(window, max(0, len(window) - reach))
 
 

@@ -22,7 +22,7 @@ from briefings.models import Article
 from briefings.store.base import ArticleFilter, GridCounts, Subset
 from briefings.store.keys import SEQ_BITS, day_number, day_of, key_range
 
-PARSED = 5000  # slim articles kept parsed per store (a few MB): chat digests read the same newest ones
+PARSED = 5000  # slim articles kept parsed per archive in a process (~30 MB): chat digests read the same newest
 
 
 # Parsed slim articles by where the archive lives (see KeptReads._archive_name): which database
@@ -54,7 +54,9 @@ class KeptReads:
         """Where the archive this store reads lives, and which database is there now (a file or a
         database made anew at the same place is another): the stores of one archive in a process
         (the bot's readers) share its parsed slim rows. By default a store shares with no other."""
-        return self.__dict__.setdefault("_own_name", f"store:{uuid.uuid4().hex}"), ()
+        if "_own_name" not in self.__dict__:
+            self.__dict__["_own_name"] = f"store:{uuid.uuid4().hex}"
+        return self.__dict__["_own_name"], ()
 
     # -- counts ---------------------------------------------------------------------------------
     def data_version(self) -> tuple[int, ...]:
